@@ -1,0 +1,82 @@
+"""The typer application and the edge where errors become one line and an exit code.
+
+Only the CLI package prints or exits; the core raises DeriveError and returns values.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from .. import __version__
+from ..errors import DeriveError
+
+EPILOG = """Examples:
+
+  derive explain cases/blog-2-3-1.yaml
+
+  derive explain cases/blog-2-3-1.yaml --decimals 4 --carry rounded
+
+  derive explain cases/blog-2-3-1.yaml --format json
+"""
+
+app = typer.Typer(
+    name="derive",
+    help="Turn a small neural network into a complete, step-by-step backpropagation derivation.",
+    epilog=EPILOG,
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+class Carry(StrEnum):
+    exact = "exact"
+    rounded = "rounded"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"derive {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Turn a small neural network into a complete, step-by-step backpropagation derivation."""
+
+
+def console(width: int | None = None) -> Console:
+    """Colour only on a terminal; a fixed 120 columns when writing to a pipe or file."""
+    tty = sys.stdout.isatty()
+    return Console(
+        width=width or (None if tty else 120), no_color=not tty, highlight=False, soft_wrap=False
+    )
+
+
+@contextmanager
+def handled() -> Iterator[None]:
+    """A DeriveError becomes 'derive: error: …' on stderr and exit code 2, never a traceback."""
+    try:
+        yield
+    except DeriveError as exc:
+        typer.echo(f"derive: error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+def emit(output: Any, *, width: int | None = None) -> None:
+    if isinstance(output, str):
+        typer.echo(output)
+    else:
+        console(width).print(output)

@@ -1,0 +1,192 @@
+"""Every activation and cost in one table: its SymPy form beside its NumPy form.
+
+Derivatives are never typed here: the derivation takes sympy.diff of the SymPy form, and the
+NumPy trainer uses the same derivative, lambdified. ``inverse`` (z written in terms of the
+activation's output) only lets a derivative such as exp(-z)/(1+exp(-z))² be shown the way a
+person writes it, O·(1 − O); a test checks that the rewritten form equals sympy.diff.
+NumPy is imported inside the NumPy forms so that ``derive explain`` never loads it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sympy as sp
+
+Expr = Any  # sympy ships no type information
+Vector = Sequence[Any]
+
+
+def _sigmoid(z: Expr) -> Expr:
+    return 1 / (1 + sp.exp(-z))
+
+
+def _np_sigmoid(z: Any) -> Any:
+    import numpy as np
+
+    e = np.exp(-np.abs(z))  # never exp of a large positive number
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def _np_softmax(z: Any) -> Any:
+    import numpy as np
+
+    shifted = z - z.max(axis=0, keepdims=True)  # log-sum-exp shift; columns are examples
+    e = np.exp(shifted)
+    return e / e.sum(axis=0, keepdims=True)
+
+
+def _np_leaky(z: Any, slope: float) -> Any:
+    import numpy as np
+
+    return np.where(z > 0, z, slope * z)
+
+
+@dataclass(frozen=True)
+class ActivationDef:
+    """One activation. ``sympy``/``numpy`` map a layer's weighted sums to its outputs."""
+
+    name: str
+    symbol: str  # how explain writes it: σ(z0)
+    scalar: Callable[[Expr, float], Expr] | None  # elementwise SymPy form (None: couples the layer)
+    numpy: Callable[[Any, float], Any]
+    inverse: Callable[[Expr], Expr] | None  # z in terms of the output, where one exists
+    default_slope: float = 0.0
+    doc: str = ""
+
+    @property
+    def elementwise(self) -> bool:
+        return self.scalar is not None
+
+    def sympy(self, zs: Vector, slope: float | None = None) -> list[Expr]:
+        s = self.default_slope if slope is None else slope
+        if self.scalar is not None:
+            return [self.scalar(z, s) for z in zs]
+        total = sp.Add(*[sp.exp(z) for z in zs])
+        return [sp.exp(z) / total for z in zs]
+
+
+ACTIVATIONS: dict[str, ActivationDef] = {
+    a.name: a
+    for a in (
+        ActivationDef(
+            "sigmoid",
+            "σ",
+            lambda z, s: _sigmoid(z),
+            lambda z, s: _np_sigmoid(z),
+            lambda a: sp.log(a / (1 - a)),
+            doc="1/(1 + e^(−z))",
+        ),
+        ActivationDef(
+            "tanh",
+            "tanh",
+            lambda z, s: sp.tanh(z),
+            lambda z, s: __import__("numpy").tanh(z),
+            sp.atanh,
+            doc="tanh z",
+        ),
+        ActivationDef(
+            "relu",
+            "relu",
+            lambda z, s: sp.Piecewise((z, z > 0), (0, True)),
+            lambda z, s: _np_leaky(z, 0.0),
+            None,
+            doc="z if z > 0 else 0 (derivative at exactly 0 taken as 0)",
+        ),
+        ActivationDef(
+            "leaky_relu",
+            "lrelu",
+            lambda z, s: sp.Piecewise((z, z > 0), (s * z, True)),
+            _np_leaky,
+            None,
+            default_slope=0.01,
+            doc="z if z > 0 else slope·z (slope default 0.01; derivative at 0 is slope)",
+        ),
+        ActivationDef(
+            "linear",
+            "id",
+            lambda z, s: z,
+            lambda z, s: z,
+            lambda a: a,
+            doc="z (identity)",
+        ),
+        ActivationDef(
+            "softmax",
+            "softmax",
+            None,
+            lambda z, s: _np_softmax(z),
+            sp.log,
+            doc="e^(z_i) / Σ_k e^(z_k) over the layer",
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class CostDef:
+    """One cost for one example: outputs a and targets y to C; NumPy form over columns."""
+
+    name: str
+    sympy: Callable[[Vector, Vector], Expr]
+    numpy: Callable[[Any, Any], Any]  # (a, y) arrays of shape (outputs, batch) → cost per column
+    doc: str
+    probabilities: bool = False  # takes log of outputs: targets must lie in [0, 1]
+
+
+def _half_sq(a: Vector, y: Vector) -> Expr:
+    return sp.Rational(1, 2) * sp.Add(*[(ai - yi) ** 2 for ai, yi in zip(a, y, strict=True)])
+
+
+def _sq(a: Vector, y: Vector) -> Expr:
+    return sp.Add(*[(ai - yi) ** 2 for ai, yi in zip(a, y, strict=True)])
+
+
+def _mse(a: Vector, y: Vector) -> Expr:
+    return sp.Rational(1, len(a)) * _sq(a, y)
+
+
+def _bce(a: Vector, y: Vector) -> Expr:
+    return -sp.Add(
+        *[yi * sp.log(ai) + (1 - yi) * sp.log(1 - ai) for ai, yi in zip(a, y, strict=True)]
+    )
+
+
+def _ce(a: Vector, y: Vector) -> Expr:
+    return -sp.Add(*[yi * sp.log(ai) for ai, yi in zip(a, y, strict=True)])
+
+
+def _np_bce(a: Any, y: Any) -> Any:
+    import numpy as np
+
+    return -(y * np.log(a) + (1 - y) * np.log1p(-a)).sum(axis=0)
+
+
+COSTS: dict[str, CostDef] = {
+    c.name: c
+    for c in (
+        CostDef(
+            "half_squared_error",
+            _half_sq,
+            lambda a, y: 0.5 * ((a - y) ** 2).sum(axis=0),
+            "½ Σ (a − y)²",
+        ),
+        CostDef("squared_error", _sq, lambda a, y: ((a - y) ** 2).sum(axis=0), "Σ (a − y)²"),
+        CostDef("mse", _mse, lambda a, y: ((a - y) ** 2).mean(axis=0), "(1/n) Σ (a − y)²"),
+        CostDef(
+            "binary_cross_entropy",
+            _bce,
+            _np_bce,
+            "−Σ [y ln a + (1 − y) ln(1 − a)]",
+            probabilities=True,
+        ),
+        CostDef(
+            "cross_entropy",
+            _ce,
+            lambda a, y: -(y * __import__("numpy").log(a)).sum(axis=0),
+            "−Σ y ln a",
+            probabilities=True,
+        ),
+    )
+}

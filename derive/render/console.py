@@ -1,0 +1,137 @@
+"""The derivation as rich tables (``derive explain``): returns a renderable, never prints."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from ..derivation import AVERAGE, BACKWARD, COST, FORWARD, GIVEN, UPDATE, Derivation, Quantity
+from ..functions import ACTIVATIONS, COSTS
+from ..notation import display
+from ..printing import TextPrinter
+from .values import exact_note, value_lookup, value_text
+
+
+def render(derivation: Derivation) -> RenderableType:
+    parts: list[RenderableType] = [_heading(derivation), _network(derivation), _given(derivation)]
+    parts += [_formula_table(derivation, "Forward pass", derivation.section(FORWARD))]
+    parts += [_formula_table(derivation, "Cost", derivation.section(COST))]
+    parts += [_steps(derivation, derivation.section(BACKWARD), "Backward pass (chain rule)")]
+    if derivation.section(AVERAGE):
+        title = "Average over the examples: C = (1/n) Σ Cₓ"
+        parts += [_steps(derivation, derivation.section(AVERAGE), title)]
+    parts += [_updates(derivation)]
+    return Group(*parts)
+
+
+def _table(title: str, *columns: str) -> Table:
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
+    for column in columns:
+        right = column in ("Value", "Step", "Old", "New")
+        table.add_column(column, justify="right" if right else "left", overflow="fold")
+    return table
+
+
+def _heading(d: Derivation) -> Text:
+    net = d.network
+    cost = COSTS[net.cost]
+    carry = "hand rounding carried" if d.carry == "rounded" else "exact arithmetic"
+    lines = [
+        Text(net.title, style="bold"),
+        Text(
+            f"{net.source} · notation {net.notation.style} (start {net.notation.start}) · "
+            f"cost {net.cost} = {cost.doc} · {len(net.examples)} example(s)"
+        ),
+        Text(f"{d.arithmetic if d.symbolic else carry}, shown to {d.decimals} decimals"),
+    ]
+    return Text("\n").join(lines)
+
+
+def _network(d: Derivation) -> Table:
+    table = _table("Network", "Layer", "Neurons", "Activation", "Weights", "Biases")
+    params = iter(d.parameters)
+    for index, layer in enumerate(d.network.layers):
+        if layer.activation is None:
+            table.add_row("0 (input)", str(layer.size), "", "", "")
+            continue
+        weights = [next(params) for row in layer.weights for _ in row]
+        biases = [next(params) for _ in layer.biases or ()]
+        act = ACTIVATIONS[layer.activation.name]
+        kind = "output" if index == len(d.network.layers) - 1 else "hidden"
+        table.add_row(
+            f"{index} ({kind})",
+            str(layer.size),
+            f"{act.name}: {act.doc}",
+            _span(weights),
+            _span(biases) or "none",
+        )
+    return table
+
+
+def _span(names: list[str]) -> str:
+    if len(names) <= 3:
+        return ", ".join(names)
+    return f"{names[0]} … {names[-1]} ({len(names)})"
+
+
+def _given(d: Derivation) -> Table:
+    table = _table("Given values", "Quantity", "Value")
+    for q in d.section(GIVEN):
+        table.add_row(display(q.name), value_text(q, d.decimals))
+    return table
+
+
+def _cells(d: Derivation, q: Quantity) -> tuple[str, str, str]:
+    """The formula over names, the same with numbers in, and the value."""
+    expr = q.shown if q.shown is not None else q.formula
+    assert expr is not None
+    names, numbers = TextPrinter(display), TextPrinter(value_lookup(d))
+    value = value_text(q, d.decimals)
+    note = exact_note(q, d.decimals)
+    return names.doprint(expr), numbers.doprint(expr), value + (f"\n(exact {note})" if note else "")
+
+
+def _formula_table(d: Derivation, title: str, quantities: list[Quantity]) -> Table:
+    table = _table(title, "Quantity", "Formula", "Numbers", "Value")
+    for q in quantities:
+        table.add_row(display(q.name), *_cells(d, q))
+    return table
+
+
+def _steps(d: Derivation, quantities: list[Quantity], title: str) -> Table:
+    table = _table(title, "Step", "Quantity", "Chain rule", "Formula", "Numbers", "Value")
+    names = TextPrinter(display)
+    for q in quantities:
+        formula, numbers, value = _cells(d, q)
+        chain = names.doprint(q.chain) if q.chain is not None else ""
+        quantity = display(q.name) + "".join(f"\n= {display(a)} (∂z/∂b = 1)" for a in q.aliases)
+        table.add_row(
+            str(q.step), quantity, chain, "" if chain == formula else formula, numbers, value
+        )
+    return table
+
+
+def _updates(d: Derivation) -> Table:
+    eta = value_text(d["eta"], d.decimals)
+    table = _table(
+        f"Gradient descent, η = {eta}: new = old − η · ∂C/∂p",
+        "Parameter",
+        "Old",
+        "Gradient",
+        "Numbers",
+        "New",
+    )
+    for q in d.section(UPDATE):
+        param = q.name.removeprefix("new_")
+        grad = f"dC/d{param}"
+        _, numbers, new = _cells(d, q)
+        table.add_row(
+            param,
+            value_text(d[param], d.decimals),
+            f"{display(grad)} = {value_text(d[grad], d.decimals)}",
+            numbers,
+            new,
+        )
+    return table

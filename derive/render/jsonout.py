@@ -1,0 +1,67 @@
+"""The derivation as one JSON object with sorted keys (``derive explain --format json``)."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from ..derivation import Derivation, Quantity
+from ..printing import AsciiPrinter
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, Decimal | float | int):
+        return float(value)
+    try:
+        return float(value) if value.is_number else None
+    except (TypeError, AttributeError):
+        return None
+
+
+def document(d: Derivation) -> dict[str, Any]:
+    values: dict[str, float] = {}
+    expressions: dict[str, str] = {}
+    for name in d.names():
+        number = _number(d[name].value)
+        if number is None:
+            expressions[name] = str(d[name].value)
+        else:
+            values[name] = number
+    names = AsciiPrinter(lambda n: n)
+    steps = [_step(q, names) for q in d.steps]
+    return {
+        "network": {
+            "title": d.network.title,
+            "source": d.network.source,
+            "sizes": list(d.network.sizes),
+            "cost": d.network.cost,
+            "notation": d.network.notation.style,
+            "parameters": list(d.parameters),
+        },
+        "carry": d.carry,
+        "decimals": d.decimals,
+        "arithmetic": d.arithmetic,
+        "values": values,
+        "expressions": expressions,
+        "steps": steps,
+    }
+
+
+def _step(q: Quantity, names: AsciiPrinter) -> dict[str, Any]:
+    assert q.formula is not None
+    out: dict[str, Any] = {
+        "n": q.step,
+        "quantity": q.name,
+        "formula": names.doprint(q.formula),
+        "chain": names.doprint(q.chain) if q.chain is not None else None,
+        "value": _number(q.value),
+        "aliases": list(q.aliases),
+    }
+    if q.exact is not None:
+        out["exact"] = _number(q.exact)
+    return out
+
+
+def render(derivation: Derivation) -> str:
+    return json.dumps(document(derivation), sort_keys=True, indent=2, ensure_ascii=False)

@@ -1,0 +1,55 @@
+"""The one rounding policy, used by every renderer, the derivation's rounded carry and the checker.
+
+Rounding is half away from zero on a value's *decimal* form (0.03155 → 0.0316), the way a person
+with a calculator rounds; floats are first turned into their shortest decimal repr.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from typing import Any
+
+PRECISION = 50  # digits for hand-calculation (Decimal) arithmetic
+
+
+def to_decimal(value: float | int | Decimal) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(repr(value))
+
+
+def round_half_away(value: float | int | Decimal, decimals: int) -> Decimal:
+    """Half away from zero: Decimal's ROUND_HALF_UP rounds ties away from zero."""
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        rounded = to_decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return rounded if rounded != 0 else abs(rounded)  # never -0.0000
+
+
+def format_number(value: Any, decimals: int) -> str:
+    """A computed value at the display precision; a tiny nonzero exact value in scientific form
+    (so 5.3e-06 is never shown as a bare 0.0000), a symbolic value through ``str``."""
+    if isinstance(value, Decimal):
+        return f"{round_half_away(value, decimals):.{decimals}f}"
+    if isinstance(value, int | float):
+        if value != 0 and abs(value) < 0.5 * 10.0**-decimals:
+            return f"{value:.{max(decimals - 1, 1)}e}"
+        return f"{round_half_away(value, decimals):.{decimals}f}"
+    return str(value)
+
+
+def format_given(value: Any) -> str:
+    """A number as the user wrote it: 2, 0.15, -0.05 (no padding, no exponent for normal sizes)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value != 0 else "0"
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def significant(value: float, digits: int) -> str:
+    """An exact value shown beside a hand-rounded one: 0.00016652 → 0.0001665 (4 digits)."""
+    return f"{value:.{digits}g}"
+
+
+def displayed_equal(a: Any, b: Any, decimals: int) -> bool:
+    """Whether two values look the same at the display precision."""
+    return format_number(a, decimals) == format_number(b, decimals)
