@@ -59,13 +59,10 @@ class _Walker(Arithmetic):
             raise EvaluationError(f"{expr} has no real value here ({exc})") from None
 
     def _eval(self, expr: sp.Basic, env: Mapping[str, Value]) -> Value:
-        for cls in type(expr).__mro__:
-            method: Callable[[sp.Basic, Mapping[str, Value]], Value] | None = getattr(
-                self, f"_eval_{cls.__name__}", None
-            )
-            if method is not None:
-                return method(expr, env)
-        raise EvaluationError(f"cannot evaluate {type(expr).__name__} in {expr}")
+        method = _method(type(self), type(expr))
+        if method is None:
+            raise EvaluationError(f"cannot evaluate {type(expr).__name__} in {expr}")
+        return method(self, expr, env)
 
     def _eval_Symbol(self, expr: sp.Symbol, env: Mapping[str, Value]) -> Value:
         if expr.name not in env:
@@ -185,6 +182,18 @@ class DecimalArithmetic(_Walker):
     def _eval_tanh(self, expr: sp.Basic, env: Mapping[str, Value]) -> Value:
         e2 = (2 * self._eval(expr.args[0], env)).exp()
         return (e2 - 1) / (e2 + 1)
+
+
+_METHODS: dict[tuple[type, type], Callable[..., Value] | None] = {}
+
+
+def _method(walker: type[_Walker], node: type) -> Callable[..., Value] | None:
+    """The ``_eval_<Class>`` for a node type, looked up along its MRO once per type (speed)."""
+    key = (walker, node)
+    if key not in _METHODS:
+        found = (getattr(walker, f"_eval_{cls.__name__}", None) for cls in node.__mro__)
+        _METHODS[key] = next((m for m in found if m is not None), None)
+    return _METHODS[key]
 
 
 def arithmetic_for(carry: str, decimals: int, *, symbolic: bool) -> Arithmetic:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import sympy as sp
@@ -26,16 +27,26 @@ from .functions import ACTIVATIONS, COSTS
 from .model import Entry, Network
 from .notation import Namer, namer_for, parameter_names, partial
 
-S = sp.Symbol
+
+@cache
+def S(name: str) -> sp.Symbol:
+    """sympy.Symbol(name), memoized: a 784-input network names the same symbols 100,000 times."""
+    return sp.Symbol(name)
 
 
-def derive(network: Network, *, carry: str = "exact", decimals: int = 4) -> Derivation:
-    """Derive every ∂C/∂w and ∂C/∂b of ``network`` by the chain rule, with numbers."""
+def derive(
+    network: Network, *, carry: str = "exact", decimals: int = 4, general: bool = False
+) -> Derivation:
+    """Derive every ∂C/∂w and ∂C/∂b of ``network`` by the chain rule, with numbers.
+
+    Symbols written in the file stay symbolic (numbers from ``values:`` are shown beside them);
+    ``general`` keeps every given value symbolic and prints the general chain-rule formulas.
+    """
     if carry not in ("exact", "rounded"):
         raise UsageError(f"--carry must be exact or rounded, not {carry!r}")
     if not 0 <= decimals <= 15:
         raise UsageError(f"--decimals must be between 0 and 15, not {decimals}")
-    return _Builder(network, carry=carry, decimals=decimals).run()
+    return _Builder(network, carry=carry, decimals=decimals, general=general).run()
 
 
 def free_symbols(network: Network) -> set[str]:
@@ -50,19 +61,22 @@ def free_symbols(network: Network) -> set[str]:
 class _Builder:
     """Defines quantities in derivation order, evaluating each as it is defined."""
 
-    def __init__(self, network: Network, *, carry: str, decimals: int) -> None:
+    def __init__(self, network: Network, *, carry: str, decimals: int, general: bool) -> None:
         self.net = network
         self.namer: Namer = namer_for(network)
         self.params = parameter_names(network, self.namer)
         self.symbol_values = dict(network.values)
-        free = free_symbols(network) - set(self.symbol_values)
-        if free and carry == "rounded":
-            raise UsageError(
-                "--carry rounded needs a number for every symbol; no value for "
-                + ", ".join(sorted(free))
-            )
-        self.arith: Arithmetic = arithmetic_for(carry, decimals, symbolic=bool(free))
-        self.exact: Arithmetic | None = FloatArithmetic() if carry == "rounded" else None
+        symbols = free_symbols(network)
+        symbolic = bool(symbols) or general
+        if symbolic and carry == "rounded":
+            raise UsageError("--carry rounded needs numbers; this derivation keeps symbols")
+        self.general = general
+        self.arith: Arithmetic = arithmetic_for(carry, decimals, symbolic=symbolic)
+        # A second, exact float evaluation: beside hand-rounded values, or with the numbers
+        # of ``values:`` beside symbolic ones.
+        numbers = not general and symbols <= set(self.symbol_values)
+        shadow = carry == "rounded" or (symbolic and numbers)
+        self.exact: Arithmetic | None = FloatArithmetic() if shadow else None
         self.carry, self.decimals = carry, decimals
         self.q: dict[str, Quantity] = {}
         self.env: dict[str, Value] = {}
@@ -72,17 +86,13 @@ class _Builder:
         self.many = len(network.examples) > 1
         self.layer_params = _layer_params(network, self.params)
 
-    def entry(self, entry: Entry) -> float | sp.Expr:
-        if isinstance(entry, str):
-            return self.symbol_values[entry] if entry in self.symbol_values else S(entry)
-        return entry
-
-    def given(self, name: str, entry: Entry, **meta: int | None) -> None:
-        raw = self.entry(entry)
+    def given(self, name: str, entry: Entry, **meta: Any) -> None:
+        raw = S(name) if self.general else S(entry) if isinstance(entry, str) else entry
         value = self.arith.given(raw)
         self.env[name] = value
         if self.exact is not None:
-            self.exact_env[name] = self.exact.given(raw)
+            number = self.symbol_values.get(entry, 0.0) if isinstance(entry, str) else entry
+            self.exact_env[name] = self.exact.given(number)
         self.q[name] = Quantity(name, GIVEN, value=value, **meta)
 
     def define(
@@ -96,11 +106,12 @@ class _Builder:
         **meta: Any,  # shown=, chain=, layer=, example= of Quantity
     ) -> None:
         value = self.arith.finish(self.arith.evaluate(formula, self.env))
+        carried = self._opaque(name, section, value)
         exact = None
         if self.exact is not None:
             exact = self.exact.evaluate(formula, self.exact_env)
             self.exact_env.update(dict.fromkeys((name, *aliases), exact))
-        self.env.update(dict.fromkeys((name, *aliases), value))
+        self.env.update(dict.fromkeys((name, *aliases), carried))
         self.alias_of.update(dict.fromkeys(aliases, name))
         if numbered:
             self.step += 1
@@ -112,8 +123,19 @@ class _Builder:
             exact=exact,
             aliases=aliases,
             step=self.step if numbered else None,
+            opaque=carried is not value,
             **meta,
         )
+
+    def _opaque(self, name: str, section: str, value: Value) -> Value:
+        """What later formulas see. Symbolic forward values that are not plain polynomials
+        (σ(w·x + b), ...) stay under their own name, so results read as people write them:
+        ∂C/∂w = a(L-1)·a(L)·(1 - a(L))·2·(a(L) - y), not a page of nested exponentials."""
+        if self.arith.numeric or section not in (FORWARD, COST):
+            return value
+        if self.general or value.has(sp.exp, sp.log, sp.tanh, sp.Piecewise):
+            return S(name)
+        return value
 
     def sfx(self, name: str, example: int) -> str:
         return f"{name}[{example + 1}]" if self.many else name
@@ -154,7 +176,7 @@ class _Builder:
                 )
         for name, _ in self.params:
             step = ordered_mul(S("eta"), S(gradient(name)))
-            self.define(f"new_{name}", UPDATE, sp.Add(S(name), -step, evaluate=False))
+            self.define(f"new_{name}", UPDATE, ordered_add(S(name), -step))
 
 
 class _Example:
@@ -294,7 +316,7 @@ class _Example:
 
     def local(self, z: str, wrt: str) -> sp.Expr:
         """∂z/∂wrt by sympy.diff of the one term of z that holds ``wrt``."""
-        return sp.diff(self.z_terms[z][wrt], S(wrt))
+        return _term_derivative(self.z_terms[z][wrt], S(wrt))
 
     def weight_names(self, l: int, j: int) -> list[str]:
         return self.b.layer_params[l][0][j]
@@ -302,6 +324,23 @@ class _Example:
     def bias_name(self, l: int, j: int) -> str | None:
         biases = self.b.layer_params[l][1]
         return biases[j] if biases else None
+
+
+_P, _Q = sp.symbols("P Q")
+# ∂(p·q)/∂p and ∂(p·q)/∂q, from sympy.diff once; a wide layer's 12,544 terms w·O reuse them
+_PRODUCT_RULE = {0: sp.diff(ordered_mul(_P, _Q), _P), 1: sp.diff(ordered_mul(_P, _Q), _Q)}
+
+
+def _term_derivative(term: sp.Expr, wrt: sp.Symbol) -> sp.Expr:
+    """sympy.diff(term, wrt), by the cached product rule when the term is w·O or b (speed)."""
+    if term == wrt:
+        return sp.S.One
+    args = term.args
+    product = term.is_Mul and len(args) == 2 and args[0] != args[1]
+    if product and all(a.is_Symbol for a in args) and wrt in args:
+        derivative: sp.Expr = _PRODUCT_RULE[args.index(wrt)]
+        return derivative.xreplace({_P: args[0], _Q: args[1]})
+    return sp.diff(term, wrt)
 
 
 def _layer_params(

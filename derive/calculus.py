@@ -23,15 +23,15 @@ def tidy(expr: sp.Expr) -> sp.Expr:
 
 
 def _positive_lead(expr: sp.Expr) -> sp.Expr:
-    """-a·(a − 1) → a·(1 − a): move a leading −1 into the one sum factor."""
-    if not (expr.is_Mul and expr.args[0] == -1):
+    """-a·(a − 1) → a·(1 − a), -2·(y − a) → 2·(a − y): move a leading minus into the one sum."""
+    if not (expr.is_Mul and expr.args[0].is_Number and expr.args[0] < 0):
         return expr
-    rest = expr.args[1:]
+    coeff, rest = -expr.args[0], expr.args[1:]
     sums = [f for f in rest if f.is_Add]
     if len(sums) != 1:
         return expr
     flipped = [sp.expand(-f) if f is sums[0] else f for f in rest]
-    return sp.Mul(*flipped)
+    return sp.Mul(coeff, *flipped, evaluate=coeff == 1)
 
 
 @cache

@@ -29,11 +29,24 @@ S = sp.Symbol
 
 def ordered_mul(*factors: sp.Expr) -> sp.Expr:
     """A product that keeps the order a person writes (∂C/∂z3 · O0), for display."""
-    return sp.Mul(*factors, evaluate=False) if len(factors) > 1 else factors[0]
+    if len(factors) == 1:
+        return factors[0]
+    if all(_plain(f) for f in factors):  # what Mul(evaluate=False) does, 5× faster
+        return sp.Mul._from_args(factors)
+    return sp.Mul(*factors, evaluate=False)
 
 
 def ordered_add(*terms: sp.Expr) -> sp.Expr:
-    return sp.Add(*terms, evaluate=False) if len(terms) > 1 else terms[0]
+    if len(terms) == 1:
+        return terms[0]
+    if all(_plain(t) for t in terms):
+        return sp.Add._from_args(terms)
+    return sp.Add(*terms, evaluate=False)
+
+
+def _plain(arg: object) -> bool:
+    """Sympified, and no matrix expression (whose constructor postprocessors must run)."""
+    return type(arg) in (sp.Symbol, sp.Mul, sp.Add, sp.Pow) or isinstance(arg, sp.Number)
 
 
 @dataclass(frozen=True)
@@ -49,6 +62,7 @@ class Quantity:
     aliases: tuple[str, ...] = ()  # other names for the same value: dC/db3 for dC/dz3
     example: int | None = None  # 1-based, when the file has several examples
     layer: int | None = None
+    opaque: bool = False  # symbolic forward value that later formulas see by its name
 
 
 @dataclass(frozen=True)

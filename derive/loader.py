@@ -2,161 +2,15 @@
 
 from __future__ import annotations
 
-import difflib
-import math
 import re
-from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from .errors import InputError
 from .functions import ACTIVATIONS, COSTS
 from .model import Activation, Entry, Example, Layer, Network, Notation
-
-MAX_BYTES = 64 * 1024 * 1024
-SYMBOL_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,30}")
-RESERVED = frozenset({"nan", "inf", "infinity", "exp", "log", "sigma", "tanh", "eta", "C"})
-Path_ = tuple[str | int, ...]
-
-
-class _SafeNoAliasLoader(yaml.SafeLoader):
-    """safe_load without anchors/aliases: a network file never needs them, and they allow
-    exponential "billion laughs" documents."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise yaml.MarkedYAMLError(
-                "", None, "YAML aliases (*name) are not allowed", event.start_mark
-            )
-        return super().compose_node(parent, index)
-
-
-def place_of(path: Path_) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out
-
-
-def line_of(text: str, path: Path_) -> int | None:
-    """The 1-based line of the YAML node at ``path``, found by composing the document again."""
-    try:
-        node = yaml.compose(text, Loader=_SafeNoAliasLoader)
-    except (yaml.YAMLError, RecursionError):
-        return None
-    line = None
-    for part in path:
-        if node is None:
-            break
-        line = node.start_mark.line + 1
-        node = _child(node, part)
-    return node.start_mark.line + 1 if node is not None else line
-
-
-def _child(node: Any, part: str | int) -> Any:
-    if isinstance(node, yaml.MappingNode) and isinstance(part, str):
-        return next((v for k, v in node.value if getattr(k, "value", None) == part), None)
-    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-        return node.value[part]
-    return None
-
-
-class _Reader:
-    """Walks the parsed data once; every check raises InputError with the place and its line."""
-
-    def __init__(self, source: str, text: str) -> None:
-        self.source = source
-        self.text = text
-
-    def fail(self, path: Path_, expected: str) -> InputError:
-        return InputError(self.source, place_of(path), expected, line=line_of(self.text, path))
-
-    def mapping(
-        self, data: Any, path: Path_, *, allowed: Sequence[str], required: Sequence[str] = ()
-    ) -> Mapping[str, Any]:
-        if not isinstance(data, dict):
-            raise self.fail(path, f"expected a mapping with keys {', '.join(allowed)}")
-        for key in data:
-            if key not in allowed:
-                near = difflib.get_close_matches(str(key), allowed, n=1)
-                hint = f" (did you mean '{near[0]}'?)" if near else ""
-                raise self.fail(
-                    (*path, str(key)),
-                    f"unknown key '{key}'{hint}; expected one of " + ", ".join(allowed),
-                )
-        for key in required:
-            if key not in data:
-                raise self.fail(path, f"missing required key '{key}'")
-        return data
-
-    def sequence(self, data: Any, path: Path_, *, length: int | None, what: str) -> list[Any]:
-        if not isinstance(data, list):
-            raise self.fail(path, f"expected a list of {what}")
-        if length is not None and len(data) != length:
-            raise self.fail(path, f"expected {length} {what}, got {len(data)}")
-        return data
-
-    def number(self, data: Any, path: Path_, *, symbol_ok: bool = True) -> Entry:
-        if isinstance(data, bool) or not isinstance(data, int | float | str):
-            raise self.fail(path, "expected a number" + (" or a symbol name" if symbol_ok else ""))
-        if isinstance(data, str):
-            if symbol_ok and SYMBOL_NAME.fullmatch(data) and data.lower() not in RESERVED:
-                return data
-            raise self.fail(path, f"expected a number, got {_short(data)!r}")
-        if not math.isfinite(data):
-            raise self.fail(path, f"expected a finite number, got {data}")
-        return float(data)
-
-    def integer(self, data: Any, path: Path_, *, minimum: int) -> int:
-        if isinstance(data, bool) or not isinstance(data, int) or data < minimum:
-            raise self.fail(path, f"expected a whole number ≥ {minimum}, got {_short(data)!r}")
-        return data
-
-    def name(self, data: Any, path: Path_, *, choices: Sequence[str], what: str) -> str:
-        if not isinstance(data, str) or data not in choices:
-            near = difflib.get_close_matches(str(data), choices, n=1)
-            hint = f" (did you mean '{near[0]}'?)" if near else ""
-            raise self.fail(
-                path, f"unknown {what} {_short(data)!r}{hint}; expected one of {', '.join(choices)}"
-            )
-        return data
-
-
-def _short(value: Any) -> Any:
-    text = str(value)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-def read_text(path: Path) -> str:
-    source = str(path)
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise InputError(source, "", f"file is larger than {MAX_BYTES // 2**20} MiB")
-        return path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise InputError(source, "", "no such file") from None
-    except IsADirectoryError:
-        raise InputError(source, "", "expected a file, got a directory") from None
-    except UnicodeDecodeError:
-        raise InputError(source, "", "expected UTF-8 text (is this a binary file?)") from None
-    except OSError as exc:
-        raise InputError(source, "", f"cannot read: {exc.strerror}") from None
-
-
-def parse_yaml(text: str, source: str) -> Any:
-    try:
-        return yaml.load(text, Loader=_SafeNoAliasLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        raise InputError(source, "", f"not valid YAML: {exc.problem}", line=line) from None
-    except yaml.YAMLError as exc:
-        raise InputError(source, "", f"not valid YAML: {exc}") from None
-    except RecursionError:
-        raise InputError(source, "", "not valid YAML: nested too deeply") from None
+from .sources import ParameterSource, parse_data, parse_init
+from .yamlio import SYMBOL_NAME, Place, Reader, parse_yaml, read_text, short
 
 
 def load_network(path: str | Path) -> Network:
@@ -167,19 +21,34 @@ def load_network(path: str | Path) -> Network:
     return network_from_data(data, source=str(path), text=text)
 
 
-TOP_KEYS = ("title", "notation", "layers", "examples", "cost", "learning_rate", "values")
+TOP_KEYS = (
+    "title",
+    "notation",
+    "layers",
+    "examples",
+    "cost",
+    "learning_rate",
+    "values",
+    "init",
+    "data",
+)
 
 
 def network_from_data(data: Any, *, source: str, text: str = "") -> Network:
-    reader = _Reader(source, text)
+    reader = Reader(source, text)
     if data is None:
         raise InputError(
             source, "", "the file is empty; expected a network (layers, examples, cost)"
         )
-    top = reader.mapping(data, (), allowed=TOP_KEYS, required=("layers", "examples", "cost"))
-    layers = _layers(reader, top["layers"])
+    top = reader.mapping(data, (), allowed=TOP_KEYS, required=("layers", "cost"))
+    base = Path(source).parent
+    params = ParameterSource(reader, parse_init(reader, top.get("init")), base=base)
+    layers = _layers(reader, top["layers"], params)
     sizes = [layer.size for layer in layers]
-    examples = _examples(reader, top["examples"], sizes)
+    spec = parse_data(reader, top.get("data"), base=base)
+    if "examples" not in top and spec is None:
+        raise reader.fail((), "missing required key 'examples' (or data: to train from)")
+    examples = _examples(reader, top.get("examples", []), sizes, required=spec is None)
     cost = reader.name(top["cost"], ("cost",), choices=sorted(COSTS), what="cost")
     title = top.get("title", Path(source).stem)
     if not isinstance(title, str):
@@ -193,6 +62,7 @@ def network_from_data(data: Any, *, source: str, text: str = "") -> Network:
         notation=_notation(reader, top.get("notation", {})),
         values=_values(reader, top.get("values", {})),
         source=source,
+        data=spec,
     )
     from .checks import check_network  # cross-field rules live beside the naming they need
 
@@ -200,7 +70,7 @@ def network_from_data(data: Any, *, source: str, text: str = "") -> Network:
     return network
 
 
-def _notation(reader: _Reader, data: Any) -> Notation:
+def _notation(reader: Reader, data: Any) -> Notation:
     keys = reader.mapping(data, ("notation",), allowed=("style", "start", "activation"))
     style = reader.name(
         keys.get("style", "flat"),
@@ -217,7 +87,7 @@ def _notation(reader: _Reader, data: Any) -> Notation:
     return Notation(style=style, start=start, activation=letter)
 
 
-def _layers(reader: _Reader, data: Any) -> tuple[Layer, ...]:
+def _layers(reader: Reader, data: Any, params: ParameterSource) -> tuple[Layer, ...]:
     items = reader.sequence(data, ("layers",), length=None, what="layers")
     if len(items) < 2:
         raise reader.fail(
@@ -225,17 +95,19 @@ def _layers(reader: _Reader, data: Any) -> tuple[Layer, ...]:
         )
     layers = [_input_layer(reader, items[0])]
     for index, item in enumerate(items[1:], start=1):
-        layers.append(_layer(reader, item, index, previous=layers[-1].size))
+        layers.append(_layer(reader, item, index, previous=layers[-1].size, params=params))
     return tuple(layers)
 
 
-def _input_layer(reader: _Reader, data: Any) -> Layer:
+def _input_layer(reader: Reader, data: Any) -> Layer:
     keys = reader.mapping(data, ("layers", 0), allowed=("size",), required=("size",))
     return Layer(size=reader.integer(keys["size"], ("layers", 0, "size"), minimum=1))
 
 
-def _layer(reader: _Reader, data: Any, index: int, *, previous: int) -> Layer:
-    path: Path_ = ("layers", index)
+def _layer(
+    reader: Reader, data: Any, index: int, *, previous: int, params: ParameterSource
+) -> Layer:
+    path: Place = ("layers", index)
     keys = reader.mapping(
         data,
         path,
@@ -243,35 +115,42 @@ def _layer(reader: _Reader, data: Any, index: int, *, previous: int) -> Layer:
         required=("size", "activation", "weights"),
     )
     size = reader.integer(keys["size"], (*path, "size"), minimum=1)
+    raw = keys["weights"]
+    if not isinstance(raw, list):
+        raw = params.draw((size, previous), (*path, "weights"), spec=raw)
     rows = reader.sequence(
-        keys["weights"],
+        raw,
         (*path, "weights"),
         length=size,
         what=f"rows (one per neuron of this layer, each with {previous} numbers)",
     )
+    row_what = "numbers (one per neuron of the previous layer)"
     weights = tuple(
         tuple(
             reader.number(v, (*path, "weights", j, k))
             for k, v in enumerate(
-                reader.sequence(
-                    row,
-                    (*path, "weights", j),
-                    length=previous,
-                    what="numbers (one per neuron of the previous layer)",
-                )
+                reader.sequence(row, (*path, "weights", j), length=previous, what=row_what)
             )
         )
         for j, row in enumerate(rows)
     )
-    biases = None
-    if keys.get("biases") is not None:
-        items = reader.sequence(keys["biases"], (*path, "biases"), length=size, what="numbers")
-        biases = tuple(reader.number(v, (*path, "biases", j)) for j, v in enumerate(items))
     activation = _activation(reader, keys["activation"], (*path, "activation"))
+    biases = _biases(reader, keys.get("biases"), (*path, "biases"), size=size, params=params)
     return Layer(size=size, activation=activation, weights=weights, biases=biases)
 
 
-def _activation(reader: _Reader, data: Any, path: Path_) -> Activation:
+def _biases(
+    reader: Reader, raw: Any, path: Place, *, size: int, params: ParameterSource
+) -> tuple[Entry, ...] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, list):
+        raw = params.draw((size,), path, spec=raw)
+    items = reader.sequence(raw, path, length=size, what="numbers")
+    return tuple(reader.number(v, (*path, j)) for j, v in enumerate(items))
+
+
+def _activation(reader: Reader, data: Any, path: Place) -> Activation:
     if isinstance(data, dict):
         keys = reader.mapping(data, path, allowed=("name", "slope"), required=("name",))
         name = reader.name(
@@ -286,13 +165,15 @@ def _activation(reader: _Reader, data: Any, path: Path_) -> Activation:
     return Activation(name=reader.name(data, path, choices=sorted(ACTIVATIONS), what="activation"))
 
 
-def _examples(reader: _Reader, data: Any, sizes: list[int]) -> tuple[Example, ...]:
+def _examples(
+    reader: Reader, data: Any, sizes: list[int], *, required: bool
+) -> tuple[Example, ...]:
     items = reader.sequence(data, ("examples",), length=None, what="training examples")
-    if not items:
+    if not items and required:
         raise reader.fail(("examples",), "expected at least one training example")
     examples = []
     for e, item in enumerate(items):
-        path: Path_ = ("examples", e)
+        path: Place = ("examples", e)
         keys = reader.mapping(item, path, allowed=("input", "target"), required=("input", "target"))
         values = []
         for key, size in (("input", sizes[0]), ("target", sizes[-1])):
@@ -303,12 +184,12 @@ def _examples(reader: _Reader, data: Any, sizes: list[int]) -> tuple[Example, ..
     return tuple(examples)
 
 
-def _values(reader: _Reader, data: Any) -> tuple[tuple[str, float], ...]:
+def _values(reader: Reader, data: Any) -> tuple[tuple[str, float], ...]:
     if not isinstance(data, dict):
         raise reader.fail(("values",), "expected a mapping of symbol name to number")
     out = []
     for key, value in data.items():
         if not isinstance(key, str) or not SYMBOL_NAME.fullmatch(key):
-            raise reader.fail(("values",), f"expected symbol names as keys, got {_short(key)!r}")
+            raise reader.fail(("values",), f"expected symbol names as keys, got {short(key)!r}")
         out.append((key, float(reader.number(value, ("values", key), symbol_ok=False))))
     return tuple(sorted(out))

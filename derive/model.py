@@ -50,6 +50,7 @@ class Network:
     notation: Notation = field(default_factory=Notation)
     values: tuple[tuple[str, float], ...] = ()  # numbers for free symbols
     source: str = "<network>"
+    data: DataSpec | None = None
 
     @property
     def sizes(self) -> tuple[int, ...]:
@@ -61,3 +62,13 @@ class Network:
             layer.size * self.layers[i].size + (layer.size if layer.biases is not None else 0)
             for i, layer in enumerate(self.layers[1:])
         )
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    """Training data beyond ``examples``: a CSV file or a data set a package ships."""
+
+    csv: str | None = None  # path, resolved relative to the network file
+    target_columns: tuple[str, ...] = ()
+    builtin: str | None = None  # "digits": scikit-learn's 8×8 handwritten digits
+    test_fraction: float = 0.2

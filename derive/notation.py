@@ -1,7 +1,7 @@
 """Names of every quantity, by notation style. These ASCII names are the project's names for
 quantities everywhere: terminal, JSON, LaTeX and the homework checker.
 
-flat     w0.., b0.., z0.., O0.. numbered through the layers from ``start``; inputs x0.., targets y0..
+flat     w0.., b0.., z0.., O0.. numbered through the layers from ``start``; inputs x0.., y0..
 layered  Nielsen's w<l>_<j><k> (neuron k of layer l−1 to neuron j of layer l), b<l>_<j>, z<l>_<j>,
          a<l>_<j>, with the input layer as layer 1; indices are joined with "_" (w3_1_12) when
          any layer has more than 9 neurons, so names never collide

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 
 import sympy as sp
 
-from .rounding import format_given
+from .rounding import format_given, format_number
 
 ADD, MUL, POW, ATOM = 10, 20, 30, 100
 SUPERSCRIPTS = {2: "²", 3: "³"}
@@ -21,8 +21,11 @@ class TextPrinter:
 
     times = " · "
 
-    def __init__(self, names: Mapping[str, str] | Callable[[str], str]) -> None:
+    def __init__(
+        self, names: Mapping[str, str] | Callable[[str], str], decimals: int | None = None
+    ) -> None:
         self.lookup = names if callable(names) else (lambda n: names.get(n, n))
+        self.decimals = decimals  # computed decimals inside symbolic results: 1.4219 · a(L)
 
     def doprint(self, expr: sp.Basic) -> str:
         text = self.print(expr)
@@ -47,11 +50,20 @@ class TextPrinter:
     def _print_Number(self, expr: sp.Number) -> str:
         if isinstance(expr, sp.Rational) and expr.q != 1:
             return f"{expr.p}/{expr.q}"
-        return format_given(float(expr)) if isinstance(expr, sp.Float) else str(expr)
+        if isinstance(expr, sp.Float) and self.decimals is not None:
+            text = format_number(float(expr), self.decimals)
+            return text.rstrip("0").rstrip(".") if "." in text and "e" not in text else text
+        if isinstance(expr, sp.Float):  # 12 digits hide binary noise: 0.15000000000000002
+            return format_given(float(f"{float(expr):.12g}"))
+        return str(expr)
 
     def _print_Add(self, expr: sp.Add) -> str:
+        # stored order (a person's, for sums we build), but a constant term last: 4.5·w - 1.5
+        terms = [t for t in expr.args if not t.is_Number] + [t for t in expr.args if t.is_Number]
+        lead = next((i for i, t in enumerate(terms) if _negated(t) is None), 0)
+        terms = terms[lead:] + terms[:lead]  # start with a positive term: 1 - a, not -a + 1
         out = ""
-        for i, term in enumerate(expr.args):
+        for i, term in enumerate(terms):
             negative = _negated(term)
             if i == 0:
                 out = (
@@ -96,7 +108,8 @@ class TextPrinter:
 
     def _print_Function(self, expr: sp.Function) -> str:
         name = getattr(expr.func, "__name__", str(expr.func))
-        return f"{name}({', '.join(self.print(a) for a in expr.args)})"
+        args = [_unwrap(self.print(a)) for a in expr.args]
+        return f"{name}({', '.join(args)})"
 
     def _print_Piecewise(self, expr: sp.Piecewise) -> str:
         parts = []
@@ -161,3 +174,10 @@ class AsciiPrinter(TextPrinter):
         if expr.exp == -1:
             return "1/" + self.print(expr.base, POW)
         return self.print(expr.base, POW + 1) + "**" + self.print(expr.exp, POW + 1)
+
+
+def _unwrap(text: str) -> str:
+    """(1.5 · w) → 1.5 · w where the parentheses of a call already group it."""
+    if text.startswith("(") and text.endswith(")") and text.count("(") == 1:
+        return text[1:-1]
+    return text

@@ -50,6 +50,18 @@ def significant(value: float, digits: int) -> str:
     return f"{value:.{digits}g}"
 
 
+DRIFT = 0.01  # a hand value more than 1% off the exact one is flagged even if it rounds alike
+
+
+def drifted(value: Any, exact: float, decimals: int) -> bool:
+    """Whether a hand-rounded value should be shown beside the exact one: they differ at the
+    displayed precision, or by more than 1% (0.0002 against the exact 0.0001665)."""
+    if not displayed_equal(value, exact, decimals):
+        return True
+    return exact != 0 and abs(float(value) - exact) > DRIFT * abs(exact)
+
+
 def displayed_equal(a: Any, b: Any, decimals: int) -> bool:
     """Whether two values look the same at the display precision."""
+    a, b = (float(v) if not isinstance(v, int | float | Decimal) else v for v in (a, b))
     return format_number(a, decimals) == format_number(b, decimals)

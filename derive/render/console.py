@@ -79,7 +79,8 @@ def _span(names: list[str]) -> str:
 def _given(d: Derivation) -> Table:
     table = _table("Given values", "Quantity", "Value")
     for q in d.section(GIVEN):
-        table.add_row(display(q.name), value_text(q, d.decimals))
+        note = exact_note(q, d.decimals)
+        table.add_row(display(q.name), value_text(q, d.decimals) + (f" ({note})" if note else ""))
     return table
 
 
@@ -90,7 +91,7 @@ def _cells(d: Derivation, q: Quantity) -> tuple[str, str, str]:
     names, numbers = TextPrinter(display), TextPrinter(value_lookup(d))
     value = value_text(q, d.decimals)
     note = exact_note(q, d.decimals)
-    return names.doprint(expr), numbers.doprint(expr), value + (f"\n(exact {note})" if note else "")
+    return names.doprint(expr), numbers.doprint(expr), value + (f"\n({note})" if note else "")
 
 
 def _formula_table(d: Derivation, title: str, quantities: list[Quantity]) -> Table:

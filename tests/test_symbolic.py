@@ -1,0 +1,63 @@
+"""Free symbols, the one-weight example of seed 000, softmax + cross-entropy, several examples."""
+
+from __future__ import annotations
+
+import pytest
+import sympy as sp
+
+from derive import derive, load_network
+from derive.model import Activation, Example, Layer, Network
+
+from .conftest import CASES
+from .oracle import diff_gradients
+
+
+def test_seed_000_gradient_is_4_5w_minus_1_5_and_2_1_at_0_8() -> None:
+    d = derive(load_network(CASES / "laan-1-1-1.yaml"))
+    w = sp.Symbol("w")
+    assert sp.simplify(d["dC/dw"].value - (sp.Rational(9, 2) * w - sp.Rational(3, 2))) == 0
+    assert float(d["dC/dw"].exact) == pytest.approx(2.1)
+
+
+def test_softmax_cross_entropy_gives_output_minus_target() -> None:
+    d = derive(load_network(CASES / "softmax-classifier.yaml"))
+    for j, y in zip((3, 4, 5), (0, 1, 0), strict=True):
+        assert float(d[f"dC/dz{j}"].value) == pytest.approx(float(d[f"O{j}"].value) - y, abs=1e-12)
+
+
+def test_softmax_dz_is_shown_as_a_sum_over_the_jacobian() -> None:
+    d = derive(load_network(CASES / "softmax-classifier.yaml"))
+    chain = str(d["dC/dz3"].chain)
+    assert all(f"dO{i}/dz3" in chain for i in (3, 4, 5))
+    assert str(d["dO4/dz3"].formula) == "-O3*O4"
+
+
+def test_general_mode_prints_the_3b1b_formula() -> None:
+    net = load_network(CASES / "3b1b-chain.yaml")
+    d = derive(net, general=True)
+    a_l, a_prev, y = (sp.Symbol(n) for n in ("a(L)", "a(L-1)", "y"))
+    expected = a_prev * a_l * (1 - a_l) * 2 * (a_l - y)
+    assert sp.simplify(d["dC/dw(L)"].value - expected) == 0
+
+
+def test_several_examples_average_their_gradients() -> None:
+    d = derive(load_network(CASES / "minibatch-2-2-1.yaml"))
+    per = [float(d[f"dC/dw1[{k}]"].value) for k in (1, 2, 3)]
+    assert float(d["dC/dw1"].value) == pytest.approx(sum(per) / 3, abs=1e-15)
+    assert float(d["C"].value) == pytest.approx(
+        sum(float(d[f"C[{k}]"].value) for k in (1, 2, 3)) / 3
+    )
+    net = load_network(CASES / "minibatch-2-2-1.yaml")
+    got = [float(d[f"dC/d{p}"].value) for p in d.parameters]
+    assert got == pytest.approx(diff_gradients(net), rel=1e-9)
+
+
+def test_relu_derivative_at_zero_is_zero() -> None:
+    net = Network(
+        "relu0",
+        (Layer(1), Layer(1, Activation("relu"), ((1.0,),), (0.0,))),
+        (Example((0.0,), (1.0,)),),
+        "squared_error",
+        0.1,
+    )
+    assert float(derive(net)["da0/dz0".replace("a", "O")].value) == 0.0
