@@ -60,9 +60,9 @@ def test_every_activation_and_cost_is_covered() -> None:
 
 def test_a_wrong_local_derivative_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
     """The oracle is not vacuous: break σ' (forget the (1 − O) factor) and the test fails."""
-    from derive import backprop
+    from derive import backprop, calculus
 
-    real = backprop.activation_derivative
+    real = calculus.activation_derivative
 
     def wrong(name: str, slope: float, **kw: object) -> object:
         expr = real(name, slope, **kw)  # type: ignore[arg-type]
