@@ -15,11 +15,21 @@ from .functions import ACTIVATIONS
 
 
 def tidy(expr: sp.Expr) -> sp.Expr:
-    """The shorter of the cancelled and the factored form, preferring no leading minus sign."""
+    """The simplest of the cancelled and factored forms, preferring no leading minus signs:
+    O·(1 − O) rather than −O² + O, (O − y)/(O·(1 − O)) rather than (y − O)/(O·(O − 1))."""
     if expr.has(sp.Piecewise) or expr.is_Atom:
         return expr
-    candidates = [sp.cancel(expr), _positive_lead(sp.factor(expr))]
-    return min(candidates, key=lambda e: (sp.count_ops(e), -candidates.index(e)))
+    factored = sp.factor(expr)
+    candidates = [_positive_lead(factored), sp.cancel(expr)]
+    numer, denom = sp.fraction(factored)
+    if denom != 1:
+        candidates.append(_positive_lead(sp.factor(-numer)) / _positive_lead(sp.factor(-denom)))
+    return min(candidates, key=lambda e: (sp.count_ops(e), _minus_signs(e)))
+
+
+def _minus_signs(expr: sp.Expr) -> int:
+    text = str(expr)
+    return text.count("(-") + text.startswith("-")
 
 
 def _positive_lead(expr: sp.Expr) -> sp.Expr:
@@ -36,20 +46,20 @@ def _positive_lead(expr: sp.Expr) -> sp.Expr:
 
 @cache
 def _generic(name: str, slope: float, diagonal: bool) -> tuple[sp.Expr, tuple[sp.Symbol, ...]]:
-    """∂a_i/∂z_j for a generic layer, from sympy.diff; returns it over symbols (z0, z1, a0, a1)."""
+    """∂a_i/∂z_j for a generic layer, from sympy.diff, over the symbols (z0, z1, a0, a1)."""
     act = ACTIVATIONS[name]
-    z = sp.symbols("z0 z1", real=True)
-    a = sp.symbols("a0 a1", positive=True)
-    outs = act.sympy([*list(z), sp.Symbol("z2", real=True)], slope)
-    j = 0 if diagonal else 1
-    d = sp.diff(outs[0], z[j])
+    z = sp.symbols("z0 z1 z2", real=True)
+    a = sp.symbols("a0 a1 a2", positive=True)
+    if act.scalar is not None:
+        d = sp.diff(act.scalar(z[0], slope), z[0])
+    else:  # a coupled layer: three neurons show both kinds of Jacobian entry
+        d = sp.diff(act.sympy(z, slope)[0], z[0 if diagonal else 1])
     if act.inverse is not None:
-        others = {sp.Symbol("z2", real=True): act.inverse(sp.Symbol("a2", positive=True))}
-        d = d.subs({z[0]: act.inverse(a[0]), z[1]: act.inverse(a[1]), **others})
+        d = d.xreplace({zk: act.inverse(ak) for zk, ak in zip(z, a, strict=True)})
         if not act.elementwise:  # softmax outputs sum to one
-            d = d.subs(a[0] + a[1] + sp.Symbol("a2", positive=True), 1)
+            d = d.subs(a[0] + a[1] + a[2], 1)
         d = tidy(d)
-    return d, (*z, *a)
+    return d, (z[0], z[1], a[0], a[1])
 
 
 def activation_derivative(

@@ -48,7 +48,9 @@ def network_from_data(data: Any, *, source: str, text: str = "") -> Network:
     spec = parse_data(reader, top.get("data"), base=base)
     if "examples" not in top and spec is None:
         raise reader.fail((), "missing required key 'examples' (or data: to train from)")
-    examples = _examples(reader, top.get("examples", []), sizes, required=spec is None)
+    examples = _examples(
+        reader, top.get("examples", []), sizes, required=spec is None, params=params
+    )
     cost = reader.name(top["cost"], ("cost",), choices=sorted(COSTS), what="cost")
     title = top.get("title", Path(source).stem)
     if not isinstance(title, str):
@@ -166,7 +168,7 @@ def _activation(reader: Reader, data: Any, path: Place) -> Activation:
 
 
 def _examples(
-    reader: Reader, data: Any, sizes: list[int], *, required: bool
+    reader: Reader, data: Any, sizes: list[int], *, required: bool, params: ParameterSource
 ) -> tuple[Example, ...]:
     items = reader.sequence(data, ("examples",), length=None, what="training examples")
     if not items and required:
@@ -178,7 +180,10 @@ def _examples(
         values = []
         for key, size in (("input", sizes[0]), ("target", sizes[-1])):
             what = f"numbers (one per {key} neuron)"
-            seq = reader.sequence(keys[key], (*path, key), length=size, what=what)
+            raw = keys[key]
+            if isinstance(raw, dict):  # {file: image.npy}: a long input kept out of the YAML
+                raw = params.draw((size,), (*path, key), spec=raw)
+            seq = reader.sequence(raw, (*path, key), length=size, what=what)
             values.append(tuple(reader.number(v, (*path, key, i)) for i, v in enumerate(seq)))
         examples.append(Example(input=values[0], target=values[1]))
     return tuple(examples)

@@ -8,17 +8,27 @@ from rich.table import Table
 from rich.text import Text
 
 from ..derivation import AVERAGE, BACKWARD, COST, FORWARD, GIVEN, UPDATE, Derivation, Quantity
+from ..errors import UsageError
 from ..functions import ACTIVATIONS, COSTS
 from ..notation import display
 from ..printing import TextPrinter
 from .values import exact_note, value_lookup, value_text
 
 
-def render(derivation: Derivation) -> RenderableType:
-    parts: list[RenderableType] = [_heading(derivation), _network(derivation), _given(derivation)]
-    parts += [_formula_table(derivation, "Forward pass", derivation.section(FORWARD))]
-    parts += [_formula_table(derivation, "Cost", derivation.section(COST))]
-    parts += [_steps(derivation, derivation.section(BACKWARD), "Backward pass (chain rule)")]
+def render(derivation: Derivation, *, example: int | None = None) -> RenderableType:
+    """All tables; with ``example`` (1-based) only that example's forward and backward steps."""
+    if example is not None and not 1 <= example <= len(derivation.network.examples):
+        count = len(derivation.network.examples)
+        raise UsageError(f"--example must be between 1 and {count}, not {example}")
+
+    def section(name: str) -> list[Quantity]:
+        return [q for q in derivation.section(name) if q.example in (None, example)]
+
+    parts: list[RenderableType] = [_heading(derivation), _network(derivation)]
+    parts += [_given(derivation, section(GIVEN))]
+    parts += [_formula_table(derivation, "Forward pass", section(FORWARD))]
+    parts += [_formula_table(derivation, "Cost", section(COST))]
+    parts += [_steps(derivation, section(BACKWARD), "Backward pass (chain rule)")]
     if derivation.section(AVERAGE):
         title = "Average over the examples: C = (1/n) Σ Cₓ"
         parts += [_steps(derivation, derivation.section(AVERAGE), title)]
@@ -76,9 +86,9 @@ def _span(names: list[str]) -> str:
     return f"{names[0]} … {names[-1]} ({len(names)})"
 
 
-def _given(d: Derivation) -> Table:
+def _given(d: Derivation, quantities: list[Quantity]) -> Table:
     table = _table("Given values", "Quantity", "Value")
-    for q in d.section(GIVEN):
+    for q in quantities:
         note = exact_note(q, d.decimals)
         table.add_row(display(q.name), value_text(q, d.decimals) + (f" ({note})" if note else ""))
     return table
