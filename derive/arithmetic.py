@@ -123,7 +123,8 @@ class FloatArithmetic(_Walker):
         return float(base**power)
 
     def _eval_exp(self, expr: sp.Basic, env: Mapping[str, Value]) -> Value:
-        return math.exp(self._eval(expr.args[0], env))
+        x = self._eval(expr.args[0], env)
+        return math.inf if x > 709.0 else math.exp(x)  # σ(-1000) is 1/(1 + inf) = 0, not an error
 
     def _eval_log(self, expr: sp.Basic, env: Mapping[str, Value]) -> Value:
         x = self._eval(expr.args[0], env)

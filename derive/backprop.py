@@ -7,7 +7,7 @@ from typing import Any
 
 import sympy as sp
 
-from .arithmetic import Arithmetic, FloatArithmetic, Value, arithmetic_for
+from .arithmetic import Arithmetic, EvaluationError, FloatArithmetic, Value, arithmetic_for
 from .calculus import activation_derivative, tidy
 from .derivation import (
     AVERAGE,
@@ -105,7 +105,10 @@ class _Builder:
         aliases: tuple[str, ...] = (),
         **meta: Any,  # shown=, chain=, layer=, example= of Quantity
     ) -> None:
-        value = self.arith.finish(self.arith.evaluate(formula, self.env))
+        try:
+            value = self.arith.finish(self.arith.evaluate(formula, self.env))
+        except EvaluationError as exc:
+            raise EvaluationError(f"{self.net.source}: {name}: {exc}") from None
         carried = self._opaque(name, section, value)
         exact = None
         if self.exact is not None:

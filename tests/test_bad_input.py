@@ -55,6 +55,16 @@ CASES_BAD = {
     ),
     "chain needs one neuron": (GOOD.replace("style: flat", "style: chain"), "one neuron"),
     "unused value": (GOOD + "values: {w: 1}\n", "not a symbol used"),
+    "cross-entropy of a linear output": (
+        GOOD.replace("half_squared_error", "binary_cross_entropy").replace(
+            "activation: sigmoid\n    weights: [[0.9", "activation: linear\n    weights: [[0.9"
+        ),
+        "use a sigmoid or softmax output layer",
+    ),
+    "log of zero": (
+        GOOD.replace("half_squared_error", "binary_cross_entropy").replace("[[0.9,", "[[9000,"),
+        "C: ",
+    ),
     "deep nesting": ("a: " + "[" * 5000 + "]" * 5000 + "\n", "YAML"),
 }
 
