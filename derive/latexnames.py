@@ -1,0 +1,147 @@
+"""The project's ASCII quantity names written as LaTeX (w6 → w_{6}, dC/dw6 → a fraction).
+
+flat     w6 → w_{6}, O3 → O_{3}, x0 → x_{0}, y → y
+layered  w2_13 → w^{2}_{13}, w3_1_12 → w^{3}_{1,12}, a2_1 → a^{2}_{1}
+chain    w(L) → w^{(L)}, a(L-1) → a^{(L-1)}
+example  O3[2] → O_{3}^{[2]} (the suffix of a per-example quantity of example 2)
+
+Names that fit none of these (symbols a user wrote in the file) are escaped letter by letter, so
+user text can never inject LaTeX.
+"""
+
+from __future__ import annotations
+
+import re
+
+GREEK = {"eta": r"\eta", "alpha": r"\alpha", "lambda": r"\lambda", "sigma": r"\sigma"}
+FUNCTIONS = {
+    "σ": r"\sigma",
+    "σ'": r"\sigma'",
+    "tanh": r"\tanh",
+    "tanh'": r"\tanh'",
+    "relu": r"\operatorname{relu}",
+    "relu'": r"\operatorname{relu}'",
+    "lrelu": r"\operatorname{lrelu}",
+    "lrelu'": r"\operatorname{lrelu}'",
+    "id": r"\operatorname{id}",
+    "id'": r"\operatorname{id}'",
+    "softmax": r"\operatorname{softmax}",
+}
+_EXAMPLE = re.compile(r"^(?P<base>.+)\[(?P<k>\d+)\]$")
+_FLAT = re.compile(r"^(?P<stem>[A-Za-z])(?P<i>\d+)$")
+_LAYERED = re.compile(r"^(?P<stem>[A-Za-z])(?P<l>\d+)_(?P<idx>\d+(?:_\d+)*)$")
+_CHAIN = re.compile(r"^(?P<stem>[A-Za-z])\((?P<sup>L(?:-\d+)?)\)$")
+_PLAIN = re.compile(r"^[A-Za-z]$")
+_SAFE = re.compile(r"[A-Za-z0-9]")
+
+
+def latex_name(name: str) -> str:
+    """The LaTeX of any quantity name: a partial derivative, a per-example name or a symbol."""
+    example = _EXAMPLE.match(name)
+    if example:
+        return _with_example(latex_name(example["base"]), example["k"])
+    if name.startswith("new_"):
+        old = latex_name(name[4:])
+        return ("{" + old + "}" if "^" in old else old) + r"^{\mathrm{new}}"
+    if name.startswith("d") and "/d" in name:
+        num, den = name[1:].split("/d", 1)
+        return rf"\frac{{\partial {latex_name(num)}}}{{\partial {latex_name(den)}}}"
+    return _symbol(name)
+
+
+def _with_example(text: str, k: str) -> str:
+    if text.startswith(r"\frac{\partial "):
+        return rf"\left({text}\right)^{{[{k}]}}"
+    return f"{{{text}}}^{{[{k}]}}" if "^" in text else f"{text}^{{[{k}]}}"
+
+
+def _symbol(name: str) -> str:
+    if name in GREEK:
+        return GREEK[name]
+    if _PLAIN.match(name):
+        return name
+    flat = _FLAT.match(name)
+    if flat:
+        return f"{flat['stem']}_{{{flat['i']}}}"
+    layered = _LAYERED.match(name)
+    if layered:
+        idx = layered["idx"].replace("_", ",")
+        return f"{layered['stem']}^{{{layered['l']}}}_{{{idx}}}"
+    chain = _CHAIN.match(name)
+    if chain:
+        return f"{chain['stem']}^{{({chain['sup']})}}"
+    return r"\mathit{" + "".join(_escape_char(c) for c in name) + "}"
+
+
+def _escape_char(c: str) -> str:
+    if _SAFE.match(c):
+        return c
+    return r"\_" if c == "_" else r"\text{?}"
+
+
+def function_name(name: str) -> str:
+    """An activation's symbol (σ, σ', relu) in LaTeX; unknown names are escaped."""
+    if name in FUNCTIONS:
+        return FUNCTIONS[name]
+    return r"\operatorname{" + "".join(_escape_char(c) for c in name) + "}"
+
+
+_SCIENTIFIC = re.compile(r"^(?P<m>-?\d+(?:\.\d+)?)e(?P<e>[+-]\d+)$")
+
+
+def latex_number(text: str) -> str:
+    """A value string from the rounding policy, typeset: 5.257e-06 → 5.257 \\times 10^{-6}."""
+    sci = _SCIENTIFIC.match(text)
+    if sci:
+        return rf"{sci['m']} \times 10^{{{int(sci['e'])}}}"
+    return text
+
+
+_TEXT_ESCAPES = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "$": r"\$",
+    "&": r"\&",
+    "#": r"\#",
+    "^": r"\^{}",
+    "_": r"\_\allowbreak{}",
+    "%": r"\%",
+    "~": r"\~{}",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+    "|": r"\textbar{}",
+    "/": r"/\allowbreak{}",  # long paths break at their slashes
+    "σ": r"$\sigma$",
+    "η": r"$\eta$",
+    "·": r"$\cdot$",
+    "−": "-",
+    "–": "--",
+    "—": "---",
+    "²": r"$^2$",
+    "½": r"$\frac12$",
+    "Σ": r"$\Sigma$",
+    "∂": r"$\partial$",
+    "’": "'",
+    "‘": "`",
+    "“": "``",
+    "”": "''",
+}
+
+
+def latex_text(text: str) -> str:
+    """User text (a title, a path) made safe for LaTeX's text mode with pdflatex."""
+    # "--only" stays two hyphens, not an en dash
+    return "".join(
+        "-{}" if c == "-" and text[i + 1 : i + 2] == "-" else _text_char(c)
+        for i, c in enumerate(text)
+    )
+
+
+def _text_char(c: str) -> str:
+    if c in _TEXT_ESCAPES:
+        return _TEXT_ESCAPES[c]
+    if c == "\n" or c == "\t":
+        return " "
+    # printable ASCII and Latin-1 letters work with T1 fonts; anything else cannot be typeset
+    return c if (" " <= c <= "~") or ("\xc0" <= c <= "\xff") else "?"
