@@ -10,11 +10,18 @@ import typer
 
 from .app import Carry, app, emit, handled
 
+SUMMARY = "200 steps"  # derive.render.summary.SUMMARY_STEPS, not imported: --help stays light
+
 
 class Format(StrEnum):
     text = "text"
     json = "json"
     markdown = "markdown"
+
+
+class View(StrEnum):
+    scalar = "scalar"
+    matrix = "matrix"
 
 
 @app.command()
@@ -30,15 +37,28 @@ def explain(
         Format, typer.Option("--format", help="text tables, json or markdown.")
     ] = Format.text,
     width: Annotated[int | None, typer.Option(help="Terminal width for text output.")] = None,
+    only: Annotated[
+        str | None,
+        typer.Option(help="Show only these quantities: globs on names, e.g. 'dC/dw1*,O3'."),
+    ] = None,
+    view: Annotated[
+        View, typer.Option(help="scalar: one chain-rule step per row; matrix: vector form.")
+    ] = View.scalar,
+    full: Annotated[
+        bool, typer.Option("--full", help=f"Every step even past {SUMMARY} (default: a summary).")
+    ] = False,
 ) -> None:
     """Derive every ∂C/∂w and ∂C/∂b by the chain rule, step by step, with the numbers in.
 
     Example: derive explain cases/blog-2-3-1.yaml --decimals 4 --carry rounded
+
+    Large networks (more than 200 steps) get a summary; --full or --only show steps in full.
     """
     from ..backprop import derive
     from ..loader import load_network
-    from ..render import render
+    from ..render.summary import explain_output
 
     with handled():
-        derivation = derive(load_network(file), carry=carry.value, decimals=decimals)
-        emit(render(derivation, fmt.value), width=width)
+        d = derive(load_network(file), carry=carry.value, decimals=decimals)
+        out = explain_output(d, fmt=fmt.value, view=view.value, only=only, full=full)
+        emit(out, width=width)

@@ -1,0 +1,182 @@
+"""What ``derive explain`` shows: the full tables, a summary for large networks, chosen steps
+(``--only``) or the vector form (``--view matrix``). Renderers return values; nothing prints here.
+
+A large network (more than ``SUMMARY_STEPS`` backward steps; 784-16-16-10 has 13,086) gets a
+summary instead of thousands of rows: a layer table with parameter counts and gradient norms, the
+cost and the largest gradients. ``--full`` forces the full tables; JSON is always complete.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from typing import Any
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from ..derivation import Derivation, Quantity, gradient
+from ..errors import UsageError
+from ..functions import ACTIVATIONS
+from ..notation import display
+from ..printing import TextPrinter
+from ..rounding import format_number
+from ..select import select
+from . import render as render_format
+from .values import value_lookup, value_text
+
+SUMMARY_STEPS = 200  # more backward steps than this: a summary unless --full
+LARGEST = 10  # gradients listed in the summary
+
+
+def explain_output(
+    d: Derivation, *, fmt: str, view: str = "scalar", only: str | None = None, full: bool = False
+) -> Any:
+    """The value ``derive explain`` emits for these options."""
+    if view == "matrix":
+        return _matrix(d, fmt)
+    if only is not None:
+        return _chosen(d, fmt, only)
+    if fmt == "text" and not full and len(d.steps) > SUMMARY_STEPS:
+        return render(d)
+    return render_format(d, fmt)
+
+
+def _matrix(d: Derivation, fmt: str) -> str:
+    if fmt != "text":
+        raise UsageError("--view matrix is text output; use --format text (or leave it out)")
+    from .matrix import render as render_matrix
+
+    return render_matrix(d)
+
+
+def _chosen(d: Derivation, fmt: str, pattern: str) -> Any:
+    chosen = select(d, pattern)
+    filters: dict[str, Callable[[Derivation, list[Quantity]], Any]] = {
+        "text": steps_table,
+        "json": _json_subset,
+    }
+    if fmt not in filters:
+        raise UsageError(f"--only works with --format text or json, not {fmt}")
+    return filters[fmt](d, chosen)
+
+
+def _json_subset(d: Derivation, chosen: list[Quantity]) -> str:
+    from .jsonout import document
+
+    names = {n for q in chosen for n in (q.name, *q.aliases)}
+    doc = document(d)
+    for key in ("values", "expressions"):
+        doc[key] = {k: v for k, v in doc[key].items() if k in names}
+    doc["steps"] = [s for s in doc["steps"] if s["quantity"] in names]
+    doc["only"] = sorted(names)
+    return json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=False)
+
+
+def _table(title: str, *columns: str) -> Table:
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
+    for column in columns:
+        left = column in ("Quantity", "Chain rule", "Activation", "Layer", "Parameter")
+        table.add_column(column, justify="left" if left else "right", overflow="fold")
+    return table
+
+
+def steps_table(d: Derivation, chosen: list[Quantity]) -> Table:
+    """The chosen quantities in full: formula over names, with numbers in, and value."""
+    table = _table(f"{len(chosen)} chosen quantities", "Step", "Quantity", "Chain rule")
+    table.add_column("Formula", overflow="fold")
+    table.add_column("Numbers", overflow="fold")
+    table.add_column("Value", justify="right")
+    names, numbers = TextPrinter(display), TextPrinter(value_lookup(d))
+    for q in chosen:
+        expr = q.shown if q.shown is not None else q.formula
+        formula = names.doprint(expr) if expr is not None else ""
+        chain = names.doprint(q.chain) if q.chain is not None else ""
+        table.add_row(
+            "" if q.step is None else str(q.step),
+            display(q.name) + "".join(f" = {display(a)}" for a in q.aliases),
+            chain,
+            "" if formula == chain else formula,
+            numbers.doprint(expr) if expr is not None else "",
+            value_text(q, d.decimals),
+        )
+    return table
+
+
+def layer_parameters(d: Derivation) -> list[tuple[int, list[str], list[str]]]:
+    """(layer, weight names, bias names) for every layer after the input, in naming order."""
+    params = iter(d.parameters)
+    out = []
+    for index, layer in enumerate(d.network.layers[1:], start=1):
+        weights = [next(params) for row in layer.weights for _ in row]
+        out.append((index, weights, [next(params) for _ in layer.biases or ()]))
+    return out
+
+
+def _magnitude(value: Any) -> float | None:
+    try:
+        return abs(float(value))
+    except (TypeError, ValueError):
+        return None  # a symbolic value has no size
+
+
+def _norm(d: Derivation, names: list[str]) -> str:
+    sizes = [_magnitude(d[gradient(p)].value) for p in names]
+    if not names:
+        return "—"
+    if any(s is None for s in sizes):
+        return "symbolic"
+    return format_number(math.sqrt(math.fsum(s * s for s in sizes if s is not None)), d.decimals)
+
+
+def render(d: Derivation) -> RenderableType:
+    """The large-network summary."""
+    net = d.network
+    sizes = "-".join(str(s) for s in net.sizes)
+    head = Text(
+        f"{net.title}\n{net.source} · {sizes} · {len(d.parameters):,} parameters · "
+        f"{len(d.steps):,} chain-rule steps · cost {net.cost} = "
+        f"{value_text(d['C'], d.decimals)}"
+    )
+    example = f"dC/d{d.parameters[0]}*,C" if d.parameters else "C"
+    hint = Text(
+        f"A summary (more than {SUMMARY_STEPS} steps). Every step: --full or --format json;\n"
+        f"chosen steps: --only '{example}' (globs on names); vector form: --view matrix."
+    )
+    return Group(head, _layers(d), _largest(d), hint)
+
+
+def _layers(d: Derivation) -> Table:
+    table = _table("Layers", "Layer", "Neurons", "Activation", "Weights", "Biases")
+    for column in ("‖∂C/∂W‖", "‖∂C/∂b‖"):
+        table.add_column(column, justify="right")
+    table.add_row("0 (input)", str(d.network.sizes[0]), "", "", "", "", "")
+    last = len(d.network.layers) - 1
+    for l, weights, biases in layer_parameters(d):
+        activation = d.network.layers[l].activation
+        assert activation is not None
+        table.add_row(
+            f"{l} ({'output' if l == last else 'hidden'})",
+            str(d.network.sizes[l]),
+            ACTIVATIONS[activation.name].name,
+            f"{len(weights):,}",
+            f"{len(biases):,}",
+            _norm(d, weights),
+            _norm(d, biases),
+        )
+    return table
+
+
+def _largest(d: Derivation) -> Table:
+    sized = [(_magnitude(d[gradient(p)].value), p) for p in d.parameters]
+    known = sorted(((s, p) for s, p in sized if s is not None), key=lambda sp: (-sp[0], sp[1]))
+    layer_of = {p: l for l, ws, bs in layer_parameters(d) for p in (*ws, *bs)}
+    title = f"Largest gradients (top {LARGEST} by |∂C/∂p|)"
+    table = _table(title, "Parameter", "Layer", "p", "∂C/∂p", "New p")
+    for _, p in known[:LARGEST]:
+        cells = (d[p].value, d[gradient(p)].value, d[f"new_{p}"].value)
+        table.add_row(p, str(layer_of[p]), *(format_number(v, d.decimals) for v in cells))
+    return table

@@ -1,0 +1,112 @@
+"""``--view matrix``: the vector form agrees element by element with the scalar chain-rule steps."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from derive import derive, load_network
+from derive.cli.app import app
+from derive.derivation import Derivation
+from derive.notation import namer_for, partial
+from derive.render.matrix import backward_matrices, matrix_text, vector_text
+
+from .conftest import CASES, Golden
+
+SMALL = ["blog-2-3-1", "softmax-classifier", "minibatch-2-2-1", "relu-2-2-1", "tanh-2-2-1"]
+
+
+def _close(a: object, b: object) -> bool:
+    return math.isclose(float(a), float(b), rel_tol=1e-12, abs_tol=1e-15)  # type: ignore[arg-type]
+
+
+def _disagreements(d: Derivation) -> list[str]:
+    """Every matrix-view element that differs from the scalar step of the same name."""
+    namer, many = namer_for(d.network), len(d.network.examples) > 1
+    wrong = []
+    for e in range(len(d.network.examples)):
+        sfx = f"[{e + 1}]" if many else ""
+        for m in backward_matrices(d, e):
+            layer = d.network.layers[m.layer]
+            for j, delta in enumerate(m.delta):
+                name = partial("C", namer.z(m.layer, j)) + sfx
+                if not _close(delta, d[name].value):
+                    wrong.append(name)
+                if layer.biases is not None:
+                    bias = partial("C", namer.bias(m.layer, j)) + sfx
+                    wrong += [] if _close(delta, d[bias].value) else [bias]
+                for k, grad in enumerate(m.grad_w[j]):
+                    weight = partial("C", namer.weight(m.layer, j, k)) + sfx
+                    wrong += [] if _close(grad, d[weight].value) else [weight]
+    return wrong
+
+
+@pytest.mark.parametrize("case", SMALL)
+def test_matrix_view_agrees_with_scalar_steps(case: str) -> None:
+    d = derive(load_network(CASES / f"{case}.yaml"))
+    assert _disagreements(d) == []
+    # and it covers every weight gradient of every example
+    per_example = sum(len(m.grad_w) * len(m.grad_w[0]) for m in backward_matrices(d, 0))
+    assert per_example == sum(len(row) for layer in d.network.layers for row in layer.weights)
+
+
+def test_a_wrong_weight_is_caught() -> None:
+    # The backward recursion uses W^{l+1}: a corrupted weight must show up as disagreement in δ^1.
+    d = derive(load_network(CASES / "blog-2-3-1.yaml"))
+    quantities = dict(d.quantities)
+    quantities["w6"] = dataclasses.replace(quantities["w6"], value=-0.9)
+    broken = dataclasses.replace(d, quantities=quantities)
+    assert "dC/dz0" in _disagreements(broken)
+
+
+def test_softmax_uses_the_full_jacobian() -> None:
+    d = derive(load_network(CASES / "softmax-classifier.yaml"))
+    top = backward_matrices(d)[0]
+    assert not top.elementwise
+    assert any(top.jacobian[i][j] != 0 for i in range(3) for j in range(3) if i != j)
+    # softmax + cross-entropy: δ = a − y
+    outputs = [d[f"O{n}"].value for n in (3, 4, 5)]
+    targets = [0.0, 1.0, 0.0]
+    for delta, a, y in zip(top.delta, outputs, targets, strict=True):
+        assert delta == pytest.approx(a - y, abs=1e-12)
+
+
+def test_large_vectors_and_matrices_are_shortened() -> None:
+    text = vector_text([float(i) for i in range(20)], 1)
+    assert text == "[0.0, 1.0, 2.0, …, 17.0, 18.0, 19.0] (20)"
+    assert vector_text([1.0, 2.0], 1) == "[1.0, 2.0]"
+    lines = matrix_text([[0.5] * 784 for _ in range(16)], 2).splitlines()
+    assert len(lines) == 7
+    assert "⋯" in lines[0] and set(lines[3].strip("[]").split()) == {"⋮"}
+    assert lines[-1].endswith("(16×784)")
+
+
+def test_matrix_view_text(golden: Golden) -> None:
+    result = CliRunner().invoke(
+        app, ["explain", str(CASES / "blog-2-3-1.yaml"), "--view", "matrix"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "δ^1 = ((W^2)ᵀ δ^2) ⊙ σ'(z^1) = [-0.0029, 5.257e-06, -0.0013]" in result.output
+    golden.check("scale/matrix-blog-2-3-1.txt", result.output)
+
+
+def test_matrix_view_is_text_only(tmp_path: Path) -> None:
+    args = ["explain", str(CASES / "blog-2-3-1.yaml"), "--view", "matrix", "--format", "json"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        "derive: error: --view matrix is text output; use --format text (or leave it out)"
+    ]
+
+
+def test_symbolic_network_without_biases() -> None:
+    result = CliRunner().invoke(
+        app, ["explain", str(CASES / "laan-1-1-1.yaml"), "--view", "matrix"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "∂C/∂W^1 = δ^1 (a^0)ᵀ = [4.5 · w - 1.5]  (1×1)" in result.output
+    assert "∂C/∂b" not in result.output  # the file has no biases
