@@ -42,7 +42,8 @@ class Arithmetic:
         return expr.xreplace(mapping)
 
     def finish(self, value: Value) -> Value:
-        return value
+        # 2·a(L)·(1 - a(L))·(a(L) - y), not ...·(2·a(L) - 2·y); never expands or factors polys
+        return sp.factor_terms(value) if isinstance(value, sp.Expr) else value
 
 
 class _Walker(Arithmetic):

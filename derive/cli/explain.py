@@ -47,6 +47,12 @@ def explain(
     full: Annotated[
         bool, typer.Option("--full", help=f"Every step even past {SUMMARY} (default: a summary).")
     ] = False,
+    example: Annotated[
+        int | None, typer.Option(help="With several examples: show only example K (from 1).")
+    ] = None,
+    symbolic: Annotated[
+        bool, typer.Option("--symbolic", help="Keep every value symbolic: the general formulas.")
+    ] = False,
 ) -> None:
     """Derive every ∂C/∂w and ∂C/∂b by the chain rule, step by step, with the numbers in.
 
@@ -59,6 +65,9 @@ def explain(
     from ..render.summary import explain_output
 
     with handled():
-        d = derive(load_network(file), carry=carry.value, decimals=decimals)
-        out = explain_output(d, fmt=fmt.value, view=view.value, only=only, full=full)
+        net = load_network(file)
+        d = derive(net, carry=carry.value, decimals=decimals, general=symbolic)
+        out = explain_output(
+            d, fmt=fmt.value, view=view.value, only=only, full=full, example=example
+        )
         emit(out, width=width)

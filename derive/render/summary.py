@@ -33,9 +33,19 @@ LARGEST = 10  # gradients listed in the summary
 
 
 def explain_output(
-    d: Derivation, *, fmt: str, view: str = "scalar", only: str | None = None, full: bool = False
+    d: Derivation,
+    *,
+    fmt: str,
+    view: str = "scalar",
+    only: str | None = None,
+    full: bool = False,
+    example: int | None = None,
 ) -> Any:
     """The value ``derive explain`` emits for these options."""
+    if example is not None:
+        if fmt != "text":
+            raise UsageError("--example works with text output; JSON always has every example")
+        return render_format(d, fmt, example=example)
     if view == "matrix":
         return _matrix(d, fmt)
     if only is not None:
