@@ -1,0 +1,218 @@
+"""Cross-checks: the SymPy chain-rule gradient, NumPy backprop and central finite differences.
+
+Agreement rules (documented in docs/training.md):
+- SymPy vs NumPy: |s − n| ≤ rtol·max(|s|, |n|) + atol, rtol 1e-9, atol 1e-12 (two exact
+  computations in float64 that differ only in the order of operations);
+- finite difference vs NumPy: |f − n| ≤ fd_rtol·|n| + fd_atol, fd_rtol 1e-5, fd_atol 1e-8, with
+  step h = 1e-5·max(1, |p|) (central differences carry an O(h²) truncation error and an
+  O(ε·C/h) rounding error, so they cannot meet 1e-9);
+- gradient-descent trajectories: every parameter after each of K steps by the SymPy
+  derivation's own update (new_w = w − η·∂C/∂w) against the NumPy step, with rtol/atol.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from .backprop import derive
+from .derivation import Derivation
+from .model import Network
+from .train_data import examples
+from .trainer import Model, cost, gradients, model_from_network, number, step
+from .writer import with_model
+
+Array = Any
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    rtol: float = 1e-9
+    atol: float = 1e-12
+    fd_rtol: float = 1e-5
+    fd_atol: float = 1e-8
+    h: float = 1e-5
+
+    def close(self, a: float, b: float) -> bool:
+        return abs(a - b) <= self.rtol * max(abs(a), abs(b)) + self.atol
+
+    def fd_close(self, fd: float, n: float) -> bool:
+        return abs(fd - n) <= self.fd_rtol * abs(n) + self.fd_atol
+
+
+@dataclass(frozen=True)
+class ParameterCheck:
+    name: str
+    layer: int
+    sympy: float
+    numpy: float
+    fd: float
+    ok: bool
+
+
+@dataclass(frozen=True)
+class LayerSummary:
+    layer: int
+    sympy_abs: float  # largest |SymPy − NumPy|
+    sympy_rel: float
+    fd_abs: float  # largest |finite difference − NumPy|
+    fd_rel: float
+
+
+@dataclass(frozen=True)
+class TrajectoryStep:
+    step: int
+    max_abs: float
+    max_rel: float
+    disagreeing: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Report:
+    title: str
+    parameters: tuple[ParameterCheck, ...]
+    layers: tuple[LayerSummary, ...]
+    trajectory: tuple[TrajectoryStep, ...]
+    tolerance: Tolerance
+
+    @property
+    def disagreeing(self) -> tuple[str, ...]:
+        names = [p.name for p in self.parameters if not p.ok]
+        for s in self.trajectory:
+            names.extend(f"{name} (step {s.step})" for name in s.disagreeing)
+        return tuple(names)
+
+    @property
+    def ok(self) -> bool:
+        return not self.disagreeing
+
+
+def rel(a: float, b: float) -> float:
+    scale = max(abs(a), abs(b))
+    return abs(a - b) / scale if scale else 0.0
+
+
+def verify(network: Network, *, steps: int = 3, tolerance: Tolerance | None = None) -> Report:
+    tol = tolerance or Tolerance()
+    model = model_from_network(network)  # raises a clear error when a symbol has no number
+    x, y = examples(network)
+    derivation = derive(network, carry="exact")
+    names, layer_of = derivation.parameters, _layer_of(model)
+    sym = [_value(derivation, f"dC/d{name}") for name in names]
+    num = _flat_gradient(model, x, y)
+    fd = finite_differences(model, x, y, h=tol.h)
+    checks = tuple(
+        ParameterCheck(
+            name,
+            layer_of[i],
+            sym[i],
+            num[i],
+            fd[i],
+            tol.close(sym[i], num[i]) and tol.fd_close(fd[i], num[i]),
+        )
+        for i, name in enumerate(names)
+    )
+    lr = number(
+        network.learning_rate, dict(network.values), source=network.source, place="learning_rate"
+    )
+    trajectory = _trajectory(network, model, (x, y), lr=lr, steps=steps, tol=tol)
+    return Report(network.title, checks, _summaries(checks), trajectory, tol)
+
+
+def _value(derivation: Derivation, name: str) -> float:
+    """A quantity as a float: its value, or (symbolic derivation) the exact value beside it,
+    or its expression with the file's ``values:`` substituted."""
+    q = derivation[name]
+    for v in (q.value, q.exact):
+        if isinstance(v, int | float | Decimal):
+            return float(v)
+    numbers = {sp.Symbol(k): v for k, v in derivation.network.values}
+    return float(q.value.xreplace(numbers))
+
+
+def _layer_of(model: Model) -> list[int]:
+    out = []
+    for index, layer in enumerate(model.layers, start=1):
+        count = layer.weights.size + (0 if layer.biases is None else layer.biases.size)
+        out.extend([index] * count)
+    return out
+
+
+def _flat_gradient(model: Model, x: Array, y: Array) -> list[float]:
+    parts = []
+    for gw, gb in gradients(model, x, y):
+        parts.append(gw.ravel())
+        if gb is not None:
+            parts.append(gb)
+    return [float(v) for v in np.concatenate(parts)]
+
+
+def unflatten(model: Model, flat: Array) -> Model:
+    """A copy of ``model`` holding the parameters ``flat`` (in Model.flat order)."""
+    out, at = model.copy(), 0
+    for layer in out.layers:
+        layer.weights[...] = np.reshape(flat[at : at + layer.weights.size], layer.weights.shape)
+        at += layer.weights.size
+        if layer.biases is not None:
+            layer.biases[...] = flat[at : at + layer.biases.size]
+            at += layer.biases.size
+    return out
+
+
+def finite_differences(model: Model, x: Array, y: Array, *, h: float) -> list[float]:
+    """Central differences (C(p + h) − C(p − h)) / 2h of the NumPy mean cost, one per parameter."""
+    base = model.flat()
+    out = []
+    for i, p in enumerate(base):
+        dp = h * max(1.0, abs(float(p)))
+        up, down = base.copy(), base.copy()
+        up[i] += dp
+        down[i] -= dp
+        diff = cost(unflatten(model, up), x, y) - cost(unflatten(model, down), x, y)
+        out.append(diff / (2 * dp))
+    return out
+
+
+def _trajectory(
+    network: Network,
+    model: Model,
+    data: tuple[Array, Array],
+    *,
+    lr: float,
+    steps: int,
+    tol: Tolerance,
+) -> tuple[TrajectoryStep, ...]:
+    """K full-batch gradient-descent steps: SymPy's new_w values against NumPy's update."""
+    names = derive(network).parameters
+    numeric, symbolic, out = model.copy(), network, []
+    for k in range(1, steps + 1):
+        derivation = derive(symbolic, carry="exact")
+        new = np.array([_value(derivation, f"new_{n}") for n in derivation.parameters])
+        symbolic = with_model(symbolic, unflatten(model, new))
+        step(numeric, *data, lr)
+        got = numeric.flat()
+        bad = tuple(n for n, a, b in zip(names, new, got, strict=True) if not tol.close(a, b))
+        diffs = np.abs(new - got)
+        rels = [rel(a, b) for a, b in zip(new, got, strict=True)]
+        out.append(TrajectoryStep(k, float(diffs.max()), float(max(rels)), bad))
+    return tuple(out)
+
+
+def _summaries(checks: tuple[ParameterCheck, ...]) -> tuple[LayerSummary, ...]:
+    out = []
+    for layer in sorted({c.layer for c in checks}):
+        mine = [c for c in checks if c.layer == layer]
+        out.append(
+            LayerSummary(
+                layer,
+                max(abs(c.sympy - c.numpy) for c in mine),
+                max(rel(c.sympy, c.numpy) for c in mine),
+                max(abs(c.fd - c.numpy) for c in mine),
+                max(rel(c.fd, c.numpy) for c in mine),
+            )
+        )
+    return tuple(out)

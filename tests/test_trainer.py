@@ -1,0 +1,243 @@
+"""The NumPy trainer against independent oracles: sympy.diff of the composed cost, the SymPy
+chain-rule derivation, finite differences, and closed forms; stability at |z| = 1e3."""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import sympy as sp
+import yaml
+
+from derive.backprop import derive
+from derive.errors import InputError
+from derive.functions import ACTIVATIONS
+from derive.loader import load_network
+from derive.model import Network
+from derive.train_data import examples
+from derive.trainer import (
+    Model,
+    Plan,
+    cost,
+    gradients,
+    is_classifier,
+    local_derivative,
+    model_from_network,
+    step,
+    train,
+)
+from derive.verify import finite_differences
+
+from .oracle import composed_cost, numbers
+
+# (hidden activation, output activation, cost, output size): every activation and cost
+COMBOS = [
+    ("sigmoid", "sigmoid", "half_squared_error", 2),
+    ("tanh", "linear", "mse", 2),
+    ("relu", "sigmoid", "squared_error", 2),
+    ({"name": "leaky_relu", "slope": 0.1}, "tanh", "mse", 2),
+    ("sigmoid", "softmax", "cross_entropy", 3),
+    ("tanh", "sigmoid", "binary_cross_entropy", 2),
+    ("linear", "softmax", "half_squared_error", 3),
+]
+
+
+def network_file(
+    tmp_path: Path,
+    *,
+    hidden: Any,
+    out: Any,
+    cost: str,
+    sizes: tuple[int, ...] = (2, 3, 2),
+    n_examples: int = 3,
+    seed: int = 0,
+    scale: float = 1.0,
+) -> Path:
+    """A small random network file; targets are one-hot (valid for every cost)."""
+    rng = np.random.default_rng(seed)
+    layers: list[dict[str, Any]] = [{"size": sizes[0]}]
+    for i, (n, m) in enumerate(itertools.pairwise(sizes)):
+        layers.append(
+            {
+                "size": m,
+                "activation": out if i == len(sizes) - 2 else hidden,
+                "weights": (scale * rng.normal(size=(m, n))).round(3).tolist(),
+                "biases": rng.normal(size=m).round(3).tolist(),
+            }
+        )
+    data = {
+        "layers": layers,
+        "examples": [
+            {
+                "input": rng.normal(size=sizes[0]).round(3).tolist(),
+                "target": np.eye(sizes[-1])[e % sizes[-1]].tolist(),
+            }
+            for e in range(n_examples)
+        ],
+        "cost": cost,
+        "learning_rate": 0.3,
+    }
+    path = tmp_path / f"net{seed}.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
+def flat_gradient(model: Model, x: Any, y: Any) -> np.ndarray:
+    parts = []
+    for gw, gb in gradients(model, x, y):
+        parts += [gw.ravel()] + ([gb] if gb is not None else [])
+    return np.concatenate(parts)
+
+
+def combo_network(tmp_path: Path, combo: tuple[Any, ...], **kw: Any) -> Network:
+    hidden, out, cost_name, outputs = combo
+    return load_network(
+        network_file(tmp_path, hidden=hidden, out=out, cost=cost_name, sizes=(2, 3, outputs), **kw)
+    )
+
+
+@pytest.mark.parametrize("combo", COMBOS, ids=lambda c: f"{c[1]}-{c[2]}")
+def test_gradient_equals_sympy_diff_of_composed_cost(tmp_path: Path, combo: Any) -> None:
+    hidden, out, cost_name, outputs = combo
+    path = network_file(
+        tmp_path, hidden=hidden, out=out, cost=cost_name, sizes=(2, 2, outputs), n_examples=1
+    )
+    net = load_network(path)
+    total, params = composed_cost(net)
+    at = {p: sp.Float(v) for p, v in zip(params, numbers(net), strict=True)}
+    expected = [float(total.diff(p).xreplace(at)) for p in params]
+    got = flat_gradient(model_from_network(net), *examples(net))
+    np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("combo", COMBOS, ids=lambda c: f"{c[1]}-{c[2]}")
+def test_gradient_equals_chain_rule_derivation(tmp_path: Path, combo: Any) -> None:
+    net = combo_network(tmp_path, combo, seed=1)
+    d = derive(net)
+    expected = [float(d[f"dC/d{p}"].value) for p in d.parameters]
+    model = model_from_network(net)
+    got = flat_gradient(model, *examples(net))
+    np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-12)
+    fd = finite_differences(model, *examples(net), h=1e-5)
+    np.testing.assert_allclose(fd, got, rtol=1e-5, atol=1e-8)
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_local_derivative_matches_finite_difference_of_numpy_forward(name: str) -> None:
+    z = np.linspace(-3, 3, 7)[:, None] + 0.05  # avoid relu's kink at 0
+    act = ACTIVATIONS[name]
+    h = 1e-6
+    fwd = act.numpy(z, 0.1)
+    diag = local_derivative(name, 0.1, True)(z, fwd, fwd)
+    if act.elementwise:
+        fd = (act.numpy(z + h, 0.1) - act.numpy(z - h, 0.1)) / (2 * h)
+        np.testing.assert_allclose(diag, fd, rtol=1e-6, atol=1e-9)
+    else:  # softmax column: ∂a_i/∂z_i on the diagonal
+        bump = np.eye(len(z))[:, :, None] * h
+        fd = np.array(
+            [
+                (act.numpy(z + bump[i], 0) - act.numpy(z - bump[i], 0))[i] / (2 * h)
+                for i in range(len(z))
+            ]
+        )
+        np.testing.assert_allclose(diag, fd, rtol=1e-6, atol=1e-9)
+
+
+def test_minibatch_gradient_is_mean_of_per_example_gradients(tmp_path: Path) -> None:
+    net = combo_network(tmp_path, COMBOS[4], n_examples=5)
+    model = model_from_network(net)
+    x, y = examples(net)
+    per = [flat_gradient(model, x[:, i : i + 1], y[:, i : i + 1]) for i in range(5)]
+    np.testing.assert_allclose(flat_gradient(model, x, y), np.mean(per, axis=0), rtol=1e-12)
+
+
+def test_step_moves_against_the_gradient(tmp_path: Path) -> None:
+    model = model_from_network(combo_network(tmp_path, COMBOS[0]))
+    x, y = examples(combo_network(tmp_path, COMBOS[0]))
+    before, grad = model.flat(), flat_gradient(model, x, y)
+    step(model, x, y, 0.25)
+    np.testing.assert_allclose(model.flat(), before - 0.25 * grad, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("out", "cost_name", "outputs"),
+    [
+        ("sigmoid", "binary_cross_entropy", 1),
+        ("softmax", "cross_entropy", 3),
+        ("sigmoid", "half_squared_error", 2),
+        ("tanh", "mse", 2),
+    ],
+)
+def test_no_overflow_or_nan_for_huge_weighted_sums(
+    tmp_path: Path, out: str, cost_name: str, outputs: int
+) -> None:
+    net = load_network(
+        network_file(tmp_path, hidden="tanh", out=out, cost=cost_name, sizes=(2, 2, outputs))
+    )
+    model = model_from_network(net)
+    model.layers[-1].weights[...] = 1e3 * np.sign(
+        np.arange(outputs * 2).reshape(outputs, 2) % 3 - 1
+    )
+    model.layers[0].weights[...] = 1e3
+    x = np.array([[1.0, -1.0, 1.0], [1.0, -1.0, -1.0]])  # hidden tanh saturates at ±1
+    y = np.eye(outputs)[:, [0, outputs - 1, 0]] if outputs > 1 else np.array([[1.0, 0.0, 0.0]])
+    with warnings.catch_warnings(), np.errstate(over="raise", invalid="raise", divide="raise"):
+        warnings.simplefilter("error")
+        grads = flat_gradient(model, x, y)
+        c = cost(model, x, y)
+    assert np.isfinite(grads).all() and np.isfinite(c)
+
+
+def test_softmax_cross_entropy_delta_is_a_minus_y_at_extremes() -> None:
+    """The general Jacobian path, clipped, equals the closed form δ = a − y (finite for both)."""
+    from derive.trainer import Layer, _delta, cost_gradient
+
+    z = np.array([[1000.0, -1000.0, 3.0], [-1000.0, 1000.0, 2.0], [0.0, 0.0, 1.0]])
+    a = ACTIVATIONS["softmax"].numpy(z, 0)
+    y = np.eye(3)
+    clipped = np.clip(a, 1e-12, 1 - 1e-12)
+    delta = _delta(
+        Layer(np.eye(3), None, "softmax", 0.0),
+        z,
+        clipped,
+        cost_gradient("cross_entropy", 3)(clipped, y),
+    )
+    np.testing.assert_allclose(delta, a - y, atol=1e-9)
+
+
+def test_seeded_shuffle_is_deterministic_and_learns(tmp_path: Path) -> None:
+    net = combo_network(tmp_path, COMBOS[4])
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(2, 60))
+    y = np.eye(3)[(x[0] > 0).astype(int) + (x[1] > 0.5).astype(int)].T  # three separable bands
+    runs = []
+    for seed in (3, 3, 4):
+        model = model_from_network(net)
+        history = train(model, (x, y), plan=Plan(epochs=60, batch_size=6, lr=1.0, seed=seed))
+        runs.append(model.flat())
+    np.testing.assert_array_equal(runs[0], runs[1])
+    assert not np.array_equal(runs[0], runs[2])
+    assert history[-1].cost < 0.5 * history[0].cost
+    assert history[-1].accuracy is not None and history[-1].accuracy >= 0.85
+
+
+def test_free_symbol_without_value_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "sym.yaml"
+    path.write_text(
+        "layers: [{size: 1}, {size: 1, activation: linear, weights: [[w]]}]\n"
+        "examples: [{input: [1.5], target: [0.5]}]\ncost: squared_error\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match=r"layers\[1\].weights: the trainer needs numbers.*'w'"):
+        model_from_network(load_network(path))
+
+
+def test_is_classifier() -> None:
+    assert is_classifier(np.eye(3))
+    assert is_classifier(np.array([[0.0, 1.0, 1.0]]))
+    assert not is_classifier(np.array([[0.92]]))
+    assert not is_classifier(np.ones((2, 2)))

@@ -1,0 +1,147 @@
+"""``derive verify``: three routes agree on good networks, and a wrong derivative is caught."""
+
+from __future__ import annotations
+
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sympy as sp
+from rich.console import Console
+from typer.testing import CliRunner
+
+import derive.calculus
+import derive.trainer
+from derive.cli import app
+from derive.loader import load_network
+from derive.render.verify_tables import render
+from derive.verify import Tolerance, verify
+
+from .conftest import CASES
+from .test_trainer import COMBOS, network_file
+
+runner = CliRunner()
+BLOG = str(CASES / "blog-2-3-1.yaml")
+
+
+def text(renderable: Any) -> str:
+    out = StringIO()
+    Console(file=out, width=120, no_color=True, highlight=False, soft_wrap=False).print(renderable)
+    return out.getvalue()
+
+
+def test_blog_report_golden(golden: Any) -> None:
+    report = verify(load_network(BLOG))
+    assert report.ok
+    assert [p.name for p in report.parameters][:2] == ["w0", "w1"]
+    golden.check("verify/blog-2-3-1.txt", text(render(report)))
+
+
+@pytest.mark.parametrize("combo", COMBOS, ids=lambda c: f"{c[1]}-{c[2]}")
+def test_every_activation_and_cost_agrees(tmp_path: Path, combo: Any) -> None:
+    hidden, out, cost_name, outputs = combo
+    path = network_file(tmp_path, hidden=hidden, out=out, cost=cost_name, sizes=(2, 2, outputs))
+    report = verify(load_network(path), steps=2)
+    assert report.ok, report.disagreeing
+    assert all(s.max_rel <= 1e-9 for s in report.trajectory)
+
+
+def test_cli_exit_0_when_all_agree() -> None:
+    result = runner.invoke(app, ["verify", BLOG, "--steps", "1"])
+    assert result.exit_code == 0, result.output
+    assert "All gradients agree (13 parameters)" in result.stdout
+
+
+def _scaled(fn: Any, factor: float) -> Any:
+    """A local-derivative function made wrong by a constant factor."""
+
+    def wrong(*args: Any, **kwargs: Any) -> Any:
+        return fn(*args, **kwargs) * factor
+
+    return wrong
+
+
+def test_wrong_numpy_derivative_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    right = derive.trainer.local_derivative
+    monkeypatch.setattr(
+        derive.trainer,
+        "local_derivative",
+        lambda name, slope, diagonal: _scaled(right(name, slope, diagonal), 1.001),
+    )
+    result = runner.invoke(app, ["verify", BLOG, "--steps", "1"])
+    assert result.exit_code == 1
+    assert "DISAGREE" in result.stdout
+    report = verify(load_network(BLOG), steps=1)
+    assert {"w0", "w6", "b3"} <= set(report.disagreeing)
+    assert all(not p.ok for p in report.parameters)  # every gradient passes through σ'
+
+
+def test_wrong_sympy_derivative_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    right = derive.calculus.activation_derivative
+
+    def wrong(name: str, slope: float, **names: Any) -> Any:
+        expr = right(name, slope, **names)
+        return expr * sp.Rational(101, 100) if names["i_out"] == "O3" else expr
+
+    monkeypatch.setattr("derive.backprop.activation_derivative", wrong)
+    report = verify(load_network(BLOG), steps=2)
+    assert not report.ok
+    bad = {p.name for p in report.parameters if not p.ok}
+    assert bad == {p.name for p in report.parameters}  # O3's σ' feeds every gradient
+    assert all(abs(p.fd - p.numpy) < 1e-8 for p in report.parameters)  # NumPy side still right
+    assert report.trajectory[0].disagreeing
+
+
+def test_wrong_update_is_caught_by_trajectory(monkeypatch: pytest.MonkeyPatch) -> None:
+    right = derive.trainer.step
+    monkeypatch.setattr(
+        derive.verify, "step", lambda model, x, y, lr: right(model, x, y, lr * 1.0001)
+    )
+    report = verify(load_network(BLOG), steps=2)
+    assert all(p.ok for p in report.parameters)
+    assert [bool(s.disagreeing) for s in report.trajectory] == [True, True]
+    assert not report.ok
+
+
+def test_tolerance_rules() -> None:
+    tol = Tolerance()
+    assert tol.close(1.0, 1.0 + 5e-10) and not tol.close(1.0, 1.0 + 5e-9)
+    assert tol.close(0.0, 1e-13) and not tol.close(0.0, 1e-11)
+    assert tol.fd_close(1.0 + 5e-6, 1.0) and not tol.fd_close(1.0 + 5e-5, 1.0)
+
+
+def test_symbol_without_value_exits_2_with_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "sym.yaml"
+    path.write_text(
+        "layers: [{size: 1}, {size: 1, activation: linear, weights: [[w]]}]\n"
+        "examples: [{input: [1.5], target: [0.5]}]\ncost: squared_error\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["verify", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "give symbol 'w' a value" in result.stderr
+
+
+def test_symbol_with_value_is_verified(tmp_path: Path) -> None:
+    path = tmp_path / "sym.yaml"
+    path.write_text(
+        "layers: [{size: 1}, {size: 1, activation: linear, weights: [[w]]}]\n"
+        "examples: [{input: [1.5], target: [0.5]}]\ncost: squared_error\n"
+        "learning_rate: eta_\nvalues: {w: 0.8, eta_: 0.1}\n",
+        encoding="utf-8",
+    )
+    report = verify(load_network(path), steps=2)
+    assert report.ok
+    assert report.parameters[0].numpy == pytest.approx(4.5 * 0.8 - 1.5)
+
+
+def test_missing_file_exits_2(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["verify", str(tmp_path / "nope.yaml")])
+    assert result.exit_code == 2
+    assert "no such file" in result.stderr and "Traceback" not in result.output
+
+
+def test_zero_steps_skips_the_trajectory(tmp_path: Path) -> None:
+    path = network_file(tmp_path, hidden="tanh", out="sigmoid", cost="mse", sizes=(1, 1, 1))
+    assert verify(load_network(path), steps=0).trajectory == ()
