@@ -46,6 +46,8 @@ def derive(
         raise UsageError(f"--carry must be exact or rounded, not {carry!r}")
     if not 0 <= decimals <= 15:
         raise UsageError(f"--decimals must be between 0 and 15, not {decimals}")
+    if not network.examples:
+        raise UsageError(f"{network.source} has no examples: to derive, add examples: [...]")
     return _Builder(network, carry=carry, decimals=decimals, general=general).run()
 
 

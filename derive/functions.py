@@ -26,8 +26,7 @@ def _sigmoid(z: Expr) -> Expr:
 def _np_sigmoid(z: Any) -> Any:
     import numpy as np
 
-    e = np.exp(-np.abs(z))  # never exp of a large positive number
-    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+    return np.exp(-np.logaddexp(0.0, -z))  # 1/(1 + e^-z) without overflow for any z
 
 
 def _np_softmax(z: Any) -> Any:

@@ -28,9 +28,11 @@ def format_number(value: Any, decimals: int) -> str:
     """A computed value at the display precision; a tiny nonzero exact value in scientific form
     (so 5.3e-06 is never shown as a bare 0.0000), a symbolic value through ``str``."""
     if isinstance(value, Decimal):
+        if abs(value) >= Decimal("1e15"):
+            return f"{value:.{max(decimals - 1, 1)}e}"
         return f"{round_half_away(value, decimals):.{decimals}f}"
     if isinstance(value, int | float):
-        if value != 0 and abs(value) < 0.5 * 10.0**-decimals:
+        if (value != 0 and abs(value) < 0.5 * 10.0**-decimals) or abs(value) >= 1e15:
             return f"{value:.{max(decimals - 1, 1)}e}"
         return f"{round_half_away(value, decimals):.{decimals}f}"
     return str(value)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import shlex
 import shutil
 from pathlib import Path
@@ -16,12 +15,30 @@ from derive.cli import app
 from .conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-BLOCKS = re.findall(r"```(?:bash|console|sh)?\n(.*?)```", README, flags=re.S)
+
+
+def code_blocks(text: str) -> list[tuple[str, list[str]]]:
+    """(language, lines) of each fenced block, fences paired in order."""
+    blocks: list[tuple[str, list[str]]] = []
+    current: list[str] | None = None
+    for line in text.splitlines():
+        if line.startswith("```"):
+            if current is None:
+                current = []
+                blocks.append((line[3:].strip(), current))
+            else:
+                current = None
+        elif current is not None:
+            current.append(line)
+    return blocks
+
+
 COMMAND_LINES = [
-    line.strip().removeprefix("$ ")
-    for block in BLOCKS
-    for line in block.splitlines()
-    if line.strip().removeprefix("$ ").startswith("derive ")
+    line.strip()
+    for language, lines in code_blocks(README)
+    if language in ("bash", "console", "sh", "")
+    for line in lines
+    if line.strip().startswith("derive ")
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,14 @@ def test_blog_report_golden(golden: Any) -> None:
     report = verify(load_network(BLOG))
     assert report.ok
     assert [p.name for p in report.parameters][:2] == ["w0", "w1"]
-    golden.check("verify/blog-2-3-1.txt", text(render(report)))
+    golden.check("verify/blog-2-3-1.txt", without_noise(text(render(report))))
+
+
+def without_noise(report: str) -> str:
+    """Round-off differences (1e-17, 3e-13) and the digits past the 9th of a gradient depend on
+    the floating-point library; the golden file keeps everything else."""
+    report = re.sub(r"\d(\.\d+)?e-1\d", "ε", report)
+    return re.sub(r"(\d\.\d{9})\d+", r"\1", report)
 
 
 @pytest.mark.parametrize("combo", COMBOS, ids=lambda c: f"{c[1]}-{c[2]}")

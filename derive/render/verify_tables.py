@@ -27,7 +27,8 @@ def _v(value: float) -> str:
 
 
 def _d(value: float) -> str:
-    return "0" if value == 0 else significant(value, DIFF_DIGITS)
+    # below 1e-12 a difference is round-off whatever its digits; show it as such
+    return "<1e-12" if value < 1e-12 else significant(value, DIFF_DIGITS)
 
 
 def render(report: Report) -> RenderableType:
