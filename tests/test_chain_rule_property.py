@@ -62,7 +62,7 @@ def test_every_activation_and_cost_is_covered() -> None:
 
 def test_a_wrong_local_derivative_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
     """The oracle is not vacuous: break σ' (forget the (1 − O) factor) and the test fails."""
-    from derive import backprop, calculus
+    from derive import calculus, chainrule
 
     real = calculus.activation_derivative
 
@@ -70,7 +70,7 @@ def test_a_wrong_local_derivative_is_caught(monkeypatch: pytest.MonkeyPatch) -> 
         expr = real(name, slope, **kw)  # type: ignore[arg-type]
         return expr.subs(1 - __import__("sympy").Symbol(str(kw["i_out"])), 1)
 
-    monkeypatch.setattr(backprop, "activation_derivative", wrong)
+    monkeypatch.setattr(chainrule, "activation_derivative", wrong)
     sigmoid = Network(
         "one",
         (Layer(1), Layer(1, Activation("sigmoid"), ((0.5,),), (0.1,))),

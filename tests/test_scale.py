@@ -16,7 +16,7 @@ import pytest
 import sympy as sp
 from typer.testing import CliRunner
 
-import derive.backprop as backprop
+import derive.chainrule as chainrule
 import derive.derivation as derivation
 from derive import derive, load_network
 from derive.cli.app import app
@@ -83,7 +83,7 @@ def test_fast_paths_build_the_same_formulas(case: str, monkeypatch: pytest.Monke
     fast = _shape(derive(network, carry="rounded" if case == "blog-2-3-1" else "exact"))
     # the plain SymPy constructors and sympy.diff of every term, as before the speed-ups
     monkeypatch.setattr(derivation, "_plain", lambda arg: False)
-    monkeypatch.setattr(backprop, "_term_derivative", lambda term, wrt: sp.diff(term, wrt))
+    monkeypatch.setattr(chainrule, "_term_derivative", lambda term, wrt: sp.diff(term, wrt))
     slow = _shape(derive(network, carry="rounded" if case == "blog-2-3-1" else "exact"))
     assert fast == slow
 
