@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from . import (
-    check,  # noqa: F401
-    explain,  # noqa: F401  (registers the command)
-    latex,  # noqa: F401
-    train,  # noqa: F401
-    verify,  # noqa: F401
-)
+from importlib import import_module
+
 from .app import app
+
+# Registration order is the order `derive --help` lists the commands in.
+for _module in ("explain", "latex", "check", "train", "verify"):
+    import_module(f".{_module}", __name__)
 
 __all__ = ["app", "main"]
 

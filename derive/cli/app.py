@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -19,11 +20,19 @@ from ..errors import DeriveError
 
 EPILOG = """Examples:
 
-  derive explain cases/blog-2-3-1.yaml
-
   derive explain cases/blog-2-3-1.yaml --decimals 4 --carry rounded
 
-  derive explain cases/blog-2-3-1.yaml --format json
+  derive explain cases/laan-1-1-1.yaml --format json
+
+  derive latex cases/blog-2-3-1.yaml -o notes.tex
+
+  derive check cases/blog-2-3-1.yaml cases/blog-2-3-1.answers.yaml
+
+  derive train cases/blog-2-3-1.yaml --epochs 20 --batch-size 1
+
+  derive verify cases/blog-2-3-1.yaml
+
+Bad input gets one line on stderr and exit code 2.
 """
 
 app = typer.Typer(
@@ -35,6 +44,10 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
+
+
+# the network-file argument every command takes
+NetworkFile = Annotated[Path, typer.Argument(help="Network file (YAML).", show_default=False)]
 
 
 class Carry(StrEnum):
