@@ -2,18 +2,17 @@
 
 A number is correct when it lies within one unit of its last written decimal of the exact value,
 or of the hand-calculation value (``--carry rounded`` at the precision the student works at, the
-last operation possibly left unrounded). --rtol/--atol replace the one-unit rule. The network is
-derived once; hand calculations, and each quantity's mistake candidates, are cached per precision.
+last operation possibly left unrounded). --rtol/--atol replace the one-unit rule. The values a
+right answer (or a mistake) gives come from ``expected``: the network is derived once, and hand
+calculations and each quantity's mistake candidates are cached per precision.
 """
 
 from __future__ import annotations
 
 import difflib
 import math
-import random
-import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -21,26 +20,20 @@ from typing import Any
 
 import sympy as sp
 
-from .answers import (
-    Answer,
-    AnswerSheet,
-    Unreadable,
-    load_answers,
-    parse_expression,
-    parse_number,
-)
-from .arithmetic import Arithmetic, DecimalArithmetic, EvaluationError, FloatArithmetic
-from .backprop import derive, free_symbols
-from .derivation import GIVEN, Derivation
+from .answers import Answer, AnswerSheet, load_answers
+from .backprop import free_symbols
+from .derivation import Derivation
+from .equivalence import as_sympy, equivalent, exact_decimal
 from .errors import UsageError
+from .expected import Expectations
+from .expression_parser import Unreadable, parse_expression, parse_number
 from .loader import load_network
-from .mistakes import Candidate, Drift, Model, World, candidates
+from .mistakes import Candidate
 from .model import Network
 from .rounding import format_number, to_decimal
 
 VERDICTS = ("correct", "wrong", "unreadable", "unknown")
 DEFAULT_DECIMALS = 4
-TIME_LIMIT = 0.5  # seconds for one symbolic comparison, checked between stages
 Value = Any
 
 
@@ -96,13 +89,6 @@ class Tolerance:
         return Decimal(1).scaleb(-decimals)
 
 
-@dataclass(frozen=True)
-class Reference:
-    values: tuple[Decimal, ...]  # exact, hand-rounded, hand with the last operation unrounded
-    expected: str
-    hand: str
-
-
 @dataclass
 class Checker:
     """Checks answer sheets against one network, derived once."""
@@ -112,14 +98,9 @@ class Checker:
     tolerance: Tolerance = field(default_factory=Tolerance)
 
     def __post_init__(self) -> None:
-        self.exact = derive(self.network)
+        self.expected = Expectations(self.network)
+        self.exact = self.expected.exact
         self.symbols = _symbols(self.exact)
-        self._hand: dict[int, Derivation] = {}
-        self._models: dict[int, Model] = {}
-        self._candidates: dict[tuple[int, str], list[Candidate]] = {}
-        self._unrounded: dict[tuple[int, str], Value] = {}
-        self._references: dict[tuple[int, str], Reference] = {}
-        self._numeric: dict[tuple[int, str], list[tuple[Candidate, tuple[Decimal, ...]]]] = {}
         self.names = sorted(self.exact.names())
 
     def check(self, sheet: AnswerSheet) -> Report:
@@ -161,20 +142,20 @@ class Checker:
             parsed = parse_expression(answer.text, self.symbols)
             if self.exact.symbolic:
                 return parsed.expr, parsed.decimals
-            return _exact_decimal(parsed.expr), parsed.decimals
+            return exact_decimal(parsed.expr), parsed.decimals
         raise Unreadable("expected a number or an expression in quotes")
 
     def numeric_result(
         self, answer: Answer, given: Decimal, decimals: int | None, precision: int
     ) -> Result:
         name = answer.quantity
-        ref = self.reference(precision, name)
+        ref = self.expected.reference(precision, name)
         shown: dict[str, Any] = {"expected": ref.expected, "hand": ref.hand, "line": answer.line}
         if self.agrees(given, decimals, ref.values):
             return Result(name, answer.text, "correct", **shown)
         found = [
             c
-            for c, values in self.numeric_candidates(precision, name)
+            for c, values in self.expected.numeric_candidates(precision, name)
             if self.agrees(given, decimals, values)
         ]
         return Result(name, answer.text, "wrong", **shown, **_diagnosis(answer, found))
@@ -185,36 +166,6 @@ class Checker:
             return any(abs(given - v) <= unit for v in values)
         return any(abs(given - v) <= self.tolerance.of(decimals, v) for v in values)
 
-    def reference(self, precision: int, name: str) -> Reference:
-        """The values a right answer may agree with, and how they are shown (cached)."""
-        key = (precision, name)
-        if key not in self._references:
-            exact = self.exact[name].value
-            if self.exact.symbolic:  # a constant in a symbolic derivation: no hand calculation
-                ref = Reference((_number(exact),), format_number(_number(exact), precision), "")
-                self._references[key] = ref
-                return ref
-            hand = self.hand(precision)[name].value
-            values = (exact, hand, self.unrounded(precision, name))
-            self._references[key] = Reference(
-                tuple(_number(v) for v in values),
-                format_number(exact, precision),
-                format_number(hand, precision),
-            )
-        return self._references[key]
-
-    def numeric_candidates(
-        self, precision: int, name: str
-    ) -> list[tuple[Candidate, tuple[Decimal, ...]]]:
-        key = (precision, self.exact.alias_of.get(name, name))
-        if key not in self._numeric:
-            self._numeric[key] = [
-                (c, tuple(_number(v) for v in c.values))
-                for c in self.candidates(*key)
-                if not any(getattr(v, "free_symbols", None) for v in c.values)
-            ]
-        return self._numeric[key]
-
     def symbolic_result(
         self, answer: Answer, given: Value, decimals: int | None, precision: int
     ) -> Result:
@@ -223,53 +174,18 @@ class Checker:
         shown: dict[str, Any] = {"expected": _text(expected), "line": answer.line}
         if isinstance(given, Decimal) and not getattr(expected, "free_symbols", None):
             return self.numeric_result(answer, given, decimals, precision)
-        if equivalent(_sympy(given), expected):
+        if equivalent(as_sympy(given), expected):
             return Result(name, answer.text, "correct", **shown)
         found = [
-            c for c in self.candidates(precision, name) if equivalent(_sympy(given), c.values[0])
+            c
+            for c in self.expected.candidates(precision, name)
+            if equivalent(as_sympy(given), c.values[0])
         ]
         return Result(name, answer.text, "wrong", **shown, **_diagnosis(answer, found))
 
     def hand(self, decimals: int) -> Derivation:
-        if decimals not in self._hand:
-            self._hand[decimals] = derive(self.network, carry="rounded", decimals=decimals)
-        return self._hand[decimals]
-
-    def unrounded(self, decimals: int, name: str) -> Value:
-        """The last operation of the hand calculation, before it is rounded."""
-        key = (decimals, name)
-        if key not in self._unrounded:
-            q = self.hand(decimals)[name]
-            if q.section == GIVEN or q.formula is None:
-                self._unrounded[key] = q.value
-            else:
-                env = self.model(decimals).worlds[-1].env
-                self._unrounded[key] = DecimalArithmetic(decimals).evaluate(q.formula, env)
-        return self._unrounded[key]
-
-    def candidates(self, decimals: int, name: str) -> list[Candidate]:
-        key = (decimals, self.exact.alias_of.get(name, name))
-        if key not in self._candidates:
-            self._candidates[key] = candidates(self.model(decimals), key[1])
-        return self._candidates[key]
-
-    def model(self, decimals: int) -> Model:
-        if decimals not in self._models:
-            worlds = [World(_arithmetic(self.exact), _env(self.exact))]
-            if not self.exact.symbolic:
-                hand = self.hand(decimals)
-                worlds.append(World(DecimalArithmetic(decimals), hand.values()))
-            self._models[decimals] = Model(self.exact, worlds, drift=self._drift_for(decimals))
-        return self._models[decimals]
-
-    def _drift_for(self, decimals: int) -> Drift:
-        def drift(name: str) -> Iterator[tuple[int, tuple[Value, ...]]]:
-            if self.exact.symbolic:
-                return
-            for coarser in range(decimals - 1, max(decimals - 3, 0), -1):
-                yield coarser, (self.hand(coarser)[name].value, self.unrounded(coarser, name))
-
-        return drift
+        """The hand calculation at ``decimals`` places (derived once)."""
+        return self.expected.hand(decimals)
 
 
 _NONE = "no common mistake reproduces it"
@@ -320,18 +236,6 @@ def _symbols(d: Derivation) -> set[str]:
     return names
 
 
-def _env(d: Derivation) -> dict[str, Value]:
-    """The values later formulas see: a symbolic forward value kept opaque stays its name."""
-    return {
-        name: sp.Symbol(name) if getattr(d[name], "opaque", False) else d[name].value
-        for name in d.names()
-    }
-
-
-def _arithmetic(d: Derivation) -> Arithmetic:
-    return Arithmetic() if d.symbolic else FloatArithmetic()
-
-
 def _decimals(text: str) -> int | None:
     try:
         return parse_number(text)[1]
@@ -339,58 +243,5 @@ def _decimals(text: str) -> int | None:
         return None
 
 
-def _exact_decimal(expr: sp.Basic) -> Decimal:
-    """A constant SymPy expression as a Decimal: exactly for a rational, else via evalf."""
-    if expr.free_symbols:
-        raise Unreadable("expected a number here, not an expression in symbols")
-    if isinstance(expr, sp.Rational):
-        return Decimal(int(expr.p)) / Decimal(int(expr.q))
-    try:  # floats, not evalf: exp(exp(exp(9))) overflows at once instead of running away
-        value = FloatArithmetic().evaluate(expr, {})
-    except EvaluationError as exc:
-        raise Unreadable(f"this expression has no real value ({exc})") from None
-    if not math.isfinite(value):
-        raise Unreadable("this expression has no finite value")
-    return to_decimal(value)
-
-
-def _number(value: Value) -> Decimal:
-    return _exact_decimal(value) if isinstance(value, sp.Basic) else to_decimal(value)
-
-
-def _sympy(value: Value) -> sp.Expr:
-    if isinstance(value, Decimal):
-        numerator, denominator = value.as_integer_ratio()
-        return sp.Rational(numerator, denominator)
-    return value if isinstance(value, sp.Basic) else sp.Float(value)
-
-
 def _text(value: Value) -> str:
     return str(value) if isinstance(value, sp.Basic) else format_number(value, DEFAULT_DECIMALS)
-
-
-def equivalent(a: sp.Expr, b: sp.Expr, *, points: int = 8) -> bool:
-    """SymPy expansion of the difference, then evaluation at random points as the fallback.
-
-    Inputs are bounded by the parser, so each stage is bounded; the random points stop at the
-    time limit. Points are seeded: the same answers always get the same verdicts."""
-    diff = sp.expand(a - b) if sp.count_ops(a - b) <= 400 else a - b
-    if diff == 0:
-        return True
-    symbols = sorted(a.free_symbols | b.free_symbols, key=lambda s: s.name)
-    rng, deadline, agreed = random.Random(6), time.monotonic() + TIME_LIMIT, 0
-    walker = FloatArithmetic()
-    for _ in range(points):
-        if time.monotonic() > deadline:
-            break
-        env = {s.name: rng.uniform(0.1, 2.0) for s in symbols}
-        try:
-            left, right = walker.evaluate(a, env), walker.evaluate(b, env)
-        except EvaluationError:
-            continue
-        if not (math.isfinite(left) and math.isfinite(right)):
-            continue
-        if abs(left - right) > 1e-9 * (1 + abs(left) + abs(right)):
-            return False
-        agreed += 1
-    return agreed >= 3

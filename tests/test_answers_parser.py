@@ -15,14 +15,13 @@ import sympy.parsing.sympy_parser
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from derive.answers import (
-    Unreadable,
-    answers_from_text,
-    load_answers,
-    parse_expression,
-    parse_number,
-)
+from derive.answers import answers_from_text, load_answers
+from derive.check import Checker
 from derive.errors import InputError
+from derive.expression_parser import Unreadable, parse_expression, parse_number
+from derive.loader import load_network
+
+from .conftest import CASES
 
 w, a, y, x = sp.symbols("w a y x")
 SYMBOLS = {"w", "a", "y", "x"}
@@ -116,6 +115,7 @@ def test_hostile_or_malformed_text_is_unreadable_with_a_reason(text: str, reason
 
 
 def test_student_text_never_reaches_eval_or_sympify(monkeypatch: pytest.MonkeyPatch) -> None:
+    checker = Checker(load_network(CASES / "laan-1-1-1.yaml"))  # network files may use sympify
     module = sys.modules["sympy.core.sympify"]
     original = module.sympify
 
@@ -131,6 +131,10 @@ def test_student_text_never_reaches_eval_or_sympify(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(builtins, "eval", refuse)
     monkeypatch.setattr(sys.modules["sympy.parsing.sympy_parser"], "parse_expr", refuse)
     assert expr("2*(a - y) + exp(w)/3") == 2 * a - 2 * y + sp.exp(w) / 3
+    # the whole checker path: parser, equivalence and the table of mistakes
+    answers = "answers: {dC/dw: '4.5*w - 1.5', C: '2*(1.5w - 0.5)^2', a0: 'eval(w)'}"
+    report = checker.check(answers_from_text(answers, source="s", default_student="s"))
+    assert [r.verdict for r in report.results] == ["correct", "wrong", "unreadable"]
 
 
 @settings(max_examples=300, deadline=None)

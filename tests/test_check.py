@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from derive.answers import answers_from_text
-from derive.check import Checker, Report, Tolerance, equivalent
+from derive.check import Checker, Report, Tolerance
 from derive.cli.app import app
+from derive.equivalence import equivalent
 from derive.loader import load_network
 
 from .conftest import CASES

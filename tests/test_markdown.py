@@ -14,7 +14,7 @@ from derive.loader import load_network
 from derive.render.latex import render as render_latex
 from derive.render.markdown import md_text, render
 from tests.conftest import CASES, Golden
-from tests.test_latex import BLOG_STEPS, HOSTILE, LAYERED, case_files, derived, large_yaml, write
+from tests.latex_cases import BLOG_STEPS, HOSTILE, LAYERED, case_files, derived, large_yaml, write
 
 # commands GitHub's and Jupyter's math renderers (MathJax 3, KaTeX) both know
 RENDERABLE = {

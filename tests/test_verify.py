@@ -92,7 +92,7 @@ def test_wrong_sympy_derivative_is_caught(monkeypatch: pytest.MonkeyPatch) -> No
         expr = right(name, slope, **names)
         return expr * sp.Rational(101, 100) if names["i_out"] == "O3" else expr
 
-    monkeypatch.setattr("derive.backprop.activation_derivative", wrong)
+    monkeypatch.setattr("derive.chainrule.activation_derivative", wrong)
     report = verify(load_network(BLOG), steps=2)
     assert not report.ok
     bad = {p.name for p in report.parameters if not p.ok}

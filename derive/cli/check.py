@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from .app import app, emit, handled
+from .app import NetworkFile, app, emit, handled
 
 
 class ReportFormat(StrEnum):
@@ -17,24 +17,25 @@ class ReportFormat(StrEnum):
     csv = "csv"
 
 
+AnswersFiles = Annotated[
+    list[Path], typer.Argument(help="Answers files (YAML).", show_default=False)
+]
+FormatOption = Annotated[ReportFormat, typer.Option("--format", help="text tables, json or csv.")]
+HandDecimals = Annotated[
+    int | None, typer.Option(help="Hand-calculation decimals (default: the student's).")
+]
+Rtol = Annotated[float | None, typer.Option(help="Relative tolerance (replaces ±1 unit).")]
+Atol = Annotated[float | None, typer.Option(help="Absolute tolerance (replaces ±1 unit).")]
+
+
 @app.command()
 def check(
-    network: Annotated[Path, typer.Argument(help="Network file (YAML).", show_default=False)],
-    answers: Annotated[
-        list[Path], typer.Argument(help="Answers files (YAML).", show_default=False)
-    ],
-    fmt: Annotated[
-        ReportFormat, typer.Option("--format", help="text tables, json or csv.")
-    ] = ReportFormat.text,
-    decimals: Annotated[
-        int | None, typer.Option(help="Hand-calculation decimals (default: the student's).")
-    ] = None,
-    rtol: Annotated[
-        float | None, typer.Option(help="Relative tolerance (replaces ±1 unit).")
-    ] = None,
-    atol: Annotated[
-        float | None, typer.Option(help="Absolute tolerance (replaces ±1 unit).")
-    ] = None,
+    network: NetworkFile,
+    answers: AnswersFiles,
+    fmt: FormatOption = ReportFormat.text,
+    decimals: HandDecimals = None,
+    rtol: Rtol = None,
+    atol: Atol = None,
 ) -> None:
     """Mark answers files: correct, wrong (with the mistake named), unreadable or unknown.
 
@@ -42,19 +43,16 @@ def check(
     Example: derive check cases/blog-2-3-1.yaml cases/blog-2-3-1.answers.yaml
     """
     from ..check import grade
+    from ..render.check_report import render
 
     with handled():
         reports = grade(network, answers, decimals=decimals, rtol=rtol, atol=atol)
-        from ..render.check_report import render
-
         emit(render(reports, fmt.value))
     raise typer.Exit(0 if all(r.all_correct for r in reports) else 1)
 
 
 @app.command()
-def template(
-    network: Annotated[Path, typer.Argument(help="Network file (YAML).", show_default=False)],
-) -> None:
+def template(network: NetworkFile) -> None:
     """Write a blank answers file listing every quantity, to hand out with the homework.
 
     Example: derive template cases/blog-2-3-1.yaml > answers.yaml

@@ -1,0 +1,137 @@
+"""derive latex through real pdflatex runs over every file in cases/: no LaTeX errors, no overfull
+box wider than 10pt, key numbers in the PDF's text."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from derive.backprop import derive
+from derive.derivation import Derivation
+from derive.loader import load_network
+from derive.render.latex import PACKAGES, render
+from derive.render.values import value_text
+from tests.conftest import CASES
+from tests.latex_cases import (
+    BLOG_STEPS,
+    HOSTILE,
+    LAYERED,
+    case_files,
+    derived,
+    large_yaml,
+    step_values,
+    write,
+)
+
+
+def pdflatex_or_skip() -> str:
+    exe = shutil.which("pdflatex")
+    if exe is None:
+        if os.environ.get("CI"):
+            pytest.fail("pdflatex is missing in CI (.ci/run installs texlive-latex-base)")
+        pytest.skip("pdflatex not installed (apt-get install texlive-latex-base ...)")
+    return exe
+
+
+def compile_tex(folder: Path, name: str, tex: str) -> tuple[str, str]:
+    """pdflatex once; returns (log, text of the PDF)."""
+    pdflatex_or_skip()
+    (folder / f"{name}.tex").write_text(tex, encoding="utf-8")
+    subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", f"{name}.tex"],
+        cwd=folder,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    log = (folder / f"{name}.log").read_text(encoding="latin-1")
+    pdf = folder / f"{name}.pdf"
+    text = ""
+    if pdf.exists():
+        run = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True)
+        text = run.stdout.decode().replace("\u2212", "-")
+    return log, text
+
+
+def problems(log: str) -> list[str]:
+    """LaTeX errors and boxes overfull by more than 10pt."""
+    errors = [line for line in log.splitlines() if line.startswith("!")]
+    overfull = [
+        m.group(0)
+        for m in re.finditer(r"Overfull \\[hv]box \(([\d.]+)pt too \w+\)", log)
+        if float(m.group(1)) > 10
+    ]
+    return errors + overfull
+
+
+@pytest.fixture(scope="module")
+def compiled(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[str, tuple[Derivation, str, str, str]]:
+    pdflatex_or_skip()
+    folder = tmp_path_factory.mktemp("latex")
+    sources = {p.stem: p for p in case_files()}
+    sources["layered"] = write(folder, "layered.yaml", LAYERED)
+    sources["large"] = write(folder, "large.yaml", large_yaml())
+    sources["hostile"] = write(
+        folder,
+        "hostile.yaml",
+        LAYERED.replace(
+            "title: layered 2-2-2 (Mazur's numbers)", "title: '" + HOSTILE.replace("'", "''") + "'"
+        ),
+    )
+    out = {}
+    for name, path in sources.items():
+        carry = "rounded" if name == "blog-2-3-1" else "exact"
+        d = derived(name, carry) if path.parent == CASES else derive(load_network(path))
+        tex = render(d)
+        out[name] = (d, tex, *compile_tex(folder, name, tex))
+    return out
+
+
+@pytest.mark.parametrize("case", [p.stem for p in case_files()] + ["layered", "large", "hostile"])
+def test_standalone_compiles_cleanly(
+    compiled: dict[str, tuple[Derivation, str, str, str]], case: str
+) -> None:
+    d, tex, log, text = compiled[case]
+    assert problems(log) == [], case
+    assert "Output written" in log
+    tags = step_values(tex)
+    shown = [*[q for q in d.steps if q.step in tags][-3:], d["C"]]
+    for q in shown:
+        number = value_text(q, d.decimals)
+        if re.fullmatch(r"-?\d+\.\d+", number):
+            assert number in text, (case, q.name, number)
+
+
+def test_blog_pdf_holds_the_21_step_values(
+    compiled: dict[str, tuple[Derivation, str, str, str]],
+) -> None:
+    text = compiled["blog-2-3-1"][3]
+    for value in BLOG_STEPS:
+        assert value in text
+    assert text.count("-0.0631") >= 2
+
+
+def test_the_checker_catches_an_overfull_line(tmp_path: Path) -> None:
+    wide = r"\[" + " + ".join(["x_{12345}"] * 60) + r"\]"
+    tex = "\\documentclass{article}\n\\begin{document}\n" + wide + "\n\\end{document}\n"
+    log, _ = compile_tex(tmp_path, "wide", tex)
+    assert any("Overfull" in p for p in problems(log))
+
+
+def test_body_fragment_compiles_with_the_packages_it_lists(tmp_path: Path) -> None:
+    body = render(derive(load_network(CASES / "blog-2-3-1.yaml")), standalone=False)
+    assert "\\documentclass" not in body and body.startswith("%")
+    listed = re.search(r"\\usepackage\{([^}]*)\}", body.split("\n\n")[0])
+    assert listed is not None and set(listed.group(1).split(",")) == set(PACKAGES)
+    (tmp_path / "frag.tex").write_text(body, encoding="utf-8")
+    preamble = "\\documentclass{article}\n\\usepackage{" + ",".join(PACKAGES) + "}\n"
+    document = preamble + "\\begin{document}\n\\input{frag}\n\\end{document}\n"
+    log, text = compile_tex(tmp_path, "body", document)
+    assert problems(log) == [] and "-0.0597" in text
