@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from .app import Carry, app, emit, handled
+from .app import Carry, NetworkFile, app, emit, handled
 
 SUMMARY = "200 steps"  # derive.render.summary.SUMMARY_STEPS, not imported: --help stays light
 
@@ -26,7 +25,7 @@ class View(StrEnum):
 
 @app.command()
 def explain(
-    file: Annotated[Path, typer.Argument(help="Network file (YAML).", show_default=False)],
+    file: NetworkFile,
     decimals: Annotated[
         int, typer.Option(help="Decimals shown (and carried, with --carry rounded).")
     ] = 4,

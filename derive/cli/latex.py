@@ -10,12 +10,12 @@ from typing import Annotated
 import typer
 
 from ..errors import UsageError
-from .app import Carry, app, emit, handled
+from .app import Carry, NetworkFile, app, emit, handled
 
 
 @app.command()
 def latex(
-    file: Annotated[Path, typer.Argument(help="Network file (YAML).", show_default=False)],
+    file: NetworkFile,
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
     ] = None,

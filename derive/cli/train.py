@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 
-from .app import app, emit, handled
+from .app import NetworkFile, app, emit, handled
 
 
 @contextmanager
@@ -35,7 +35,7 @@ def _run(file: Path, options: dict[str, Any]) -> Any:
 
 @app.command()
 def train(
-    file: Annotated[Path, typer.Argument(help="Network file (YAML).", show_default=False)],
+    file: NetworkFile,
     epochs: Annotated[int, typer.Option(min=1, help="Passes over the training data.")] = 10,
     batch_size: Annotated[int, typer.Option(min=1, help="Examples per SGD step.")] = 10,
     lr: Annotated[float | None, typer.Option(help="Learning rate η (default: the file's).")] = None,

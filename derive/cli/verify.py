@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from .app import app, emit, handled
+from .app import NetworkFile, app, emit, handled
 
 
 @app.command()
 def verify(
-    file: Annotated[Path, typer.Argument(help="Network file (YAML).", show_default=False)],
+    file: NetworkFile,
     steps: Annotated[int, typer.Option(min=0, help="Gradient-descent steps compared (K).")] = 3,
     rtol: Annotated[float, typer.Option(help="Relative tolerance, SymPy vs NumPy.")] = 1e-9,
     fd_rtol: Annotated[
