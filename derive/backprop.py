@@ -10,6 +10,7 @@ from .arithmetic import Arithmetic, EvaluationError, FloatArithmetic, Value, ari
 from .chainrule import ExampleChain
 from .derivation import (
     AVERAGE,
+    BACKWARD,
     COST,
     FORWARD,
     GIVEN,
@@ -21,6 +22,7 @@ from .derivation import (
     ordered_mul,
 )
 from .errors import UsageError
+from .functions import COSTS
 from .model import Entry, Network
 from .notation import Namer, namer_for, parameter_names
 from .symbols import S
@@ -79,6 +81,7 @@ class Builder:
         self.step = 0
         self.many = len(network.examples) > 1
         self.layer_params = _layer_params(network, self.params)
+        self.distribution = symbolic and COSTS[network.cost].distribution
 
     def given(self, name: str, entry: Entry, **meta: Any) -> None:
         raw = S(name) if self.general else S(entry) if isinstance(entry, str) else entry
@@ -103,6 +106,8 @@ class Builder:
             value = self.arith.finish(self.arith.evaluate(formula, self.env))
         except EvaluationError as exc:
             raise EvaluationError(f"{self.net.source}: {name}: {exc}") from None
+        if self.distribution and section in (BACKWARD, AVERAGE):
+            value = self._targets_sum_to_one(value, meta.get("example"))
         carried = self._opaque(name, section, value)
         exact = None
         if self.exact is not None:
@@ -133,6 +138,22 @@ class Builder:
         if self.general or value.has(sp.exp, sp.log, sp.tanh, sp.Piecewise):
             return S(name)
         return value
+
+    def _targets_sum_to_one(self, value: Value, example: int | None) -> Value:
+        """Use Σ y = 1 (categorical targets): eliminating one target at a time, keep the
+        shortest form; softmax with cross-entropy then gives ∂C/∂z_j = O_j - y_j."""
+        indices = [example - 1] if example else range(len(self.net.examples))
+        best = value
+        for e in indices:
+            ys = [self.env[self.sfx(self.namer.target(j), e)] for j in range(self.net.sizes[-1])]
+            for k, y in enumerate(ys):
+                if not isinstance(y, sp.Symbol):
+                    continue
+                rest = sp.Add(*[t for i, t in enumerate(ys) if i != k])
+                candidate = sp.factor_terms(sp.expand(best.xreplace({y: 1 - rest})))
+                if sp.count_ops(candidate) < sp.count_ops(best):
+                    best = candidate
+        return best
 
     def sfx(self, name: str, example: int) -> str:
         return f"{name}[{example + 1}]" if self.many else name

@@ -132,6 +132,7 @@ class CostDef:
     numpy: Callable[[Any, Any], Any]  # (a, y) arrays of shape (outputs, batch) → cost per column
     doc: str
     probabilities: bool = False  # takes log of outputs: targets must lie in [0, 1]
+    distribution: bool = False  # targets are one distribution: Σ y = 1 (categorical)
 
 
 def _half_sq(a: Vector, y: Vector) -> Expr:
@@ -186,6 +187,7 @@ COSTS: dict[str, CostDef] = {
             lambda a, y: -(y * __import__("numpy").log(a)).sum(axis=0),
             "−Σ y ln a",
             probabilities=True,
+            distribution=True,
         ),
     )
 }

@@ -78,7 +78,7 @@ class TextPrinter:
     def _print_Mul(self, expr: sp.Mul) -> str:
         args = list(expr.args)
         if args[0] == -1 and len(args) > 1:
-            return "-" + self.print(sp.Mul(*args[1:], evaluate=False), MUL + 1)
+            return "-" + self.print(sp.Mul(*args[1:], evaluate=False), MUL)
         numer = [a for a in args if not _is_reciprocal(a)]
         denom = [
             a.base if a.exp == -1 else sp.Pow(a.base, -a.exp) for a in args if _is_reciprocal(a)

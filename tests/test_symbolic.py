@@ -61,3 +61,30 @@ def test_relu_derivative_at_zero_is_zero() -> None:
         0.1,
     )
     assert float(derive(net)["da0/dz0".replace("a", "O")].value) == 0.0
+
+
+def test_softmax_cross_entropy_simplifies_to_output_minus_target_symbolically() -> None:
+    d = derive(load_network(CASES / "softmax-classifier.yaml"), general=True)
+    for j, k in ((3, 1), (4, 2), (5, 3)):
+        expected = sp.Symbol(f"O{j}") - sp.Symbol(f"y{k}")
+        assert sp.expand(d[f"dC/dz{j}"].value - expected) == 0
+        # the result, not a shortcut: the step is still the sum over the softmax Jacobian
+        assert str(d[f"dC/dz{j}"].formula).count(f"/dz{j}") == 3
+
+
+def test_an_internal_error_is_one_line_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from derive.cli import app
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr("derive.backprop.Builder.run", broken)
+    monkeypatch.delenv("DERIVE_DEBUG", raising=False)
+    result = CliRunner().invoke(app, ["explain", str(CASES / "blog-2-3-1.yaml")])
+    assert result.exit_code == 70
+    assert result.output.strip().splitlines() == [
+        "derive: internal error: ZeroDivisionError: a bug "
+        "(please report it; DERIVE_DEBUG=1 shows the traceback)"
+    ]

@@ -5,6 +5,7 @@ Only the CLI package prints or exits; the core raises DeriveError and returns va
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -86,6 +87,17 @@ def handled() -> Iterator[None]:
     except DeriveError as exc:
         typer.echo(f"derive: error: {exc}", err=True)
         raise typer.Exit(2) from None
+    except (typer.Exit, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # a bug in derive, not bad input: still one line, unless debugging
+        if os.environ.get("DERIVE_DEBUG"):
+            raise
+        typer.echo(
+            f"derive: internal error: {type(exc).__name__}: {exc} "
+            "(please report it; DERIVE_DEBUG=1 shows the traceback)",
+            err=True,
+        )
+        raise typer.Exit(70) from None
 
 
 def emit(output: Any, *, width: int | None = None) -> None:

@@ -12,7 +12,7 @@ from ..printing import AsciiPrinter
 
 def _number(value: Any) -> float | None:
     if isinstance(value, Decimal | float | int):
-        return float(value)
+        return float(value) + 0.0  # -0.0 becomes 0.0
     try:
         return float(value) if value.is_number else None
     except (TypeError, AttributeError):
