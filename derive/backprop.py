@@ -87,10 +87,11 @@ class Builder:
         raw = S(name) if self.general else S(entry) if isinstance(entry, str) else entry
         value = self.arith.given(raw)
         self.env[name] = value
+        exact = None
         if self.exact is not None:
             number = self.symbol_values.get(entry, 0.0) if isinstance(entry, str) else entry
-            self.exact_env[name] = self.exact.given(number)
-        self.q[name] = Quantity(name, GIVEN, value=value, **meta)
+            exact = self.exact_env[name] = self.exact.given(number)
+        self.q[name] = Quantity(name, GIVEN, value=value, exact=exact, **meta)
 
     def define(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sympy as sp
 from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -12,7 +13,7 @@ from ..errors import UsageError
 from ..functions import ACTIVATIONS, COSTS
 from ..notation import display
 from ..printing import TextPrinter
-from .values import exact_note, value_lookup, value_text
+from .values import exact_note, number_text, value_lookup, value_text
 
 
 def render(derivation: Derivation, *, example: int | None = None) -> RenderableType:
@@ -22,7 +23,9 @@ def render(derivation: Derivation, *, example: int | None = None) -> RenderableT
         raise UsageError(f"--example must be between 1 and {count}, not {example}")
 
     def section(name: str) -> list[Quantity]:
-        return [q for q in derivation.section(name) if q.example in (None, example)]
+        return [
+            q for q in derivation.section(name) if example is None or q.example in (None, example)
+        ]
 
     parts: list[RenderableType] = [_heading(derivation), _network(derivation)]
     parts += [_given(derivation, section(GIVEN))]
@@ -52,7 +55,7 @@ def _heading(d: Derivation) -> Text:
         Text(net.title, style="bold"),
         Text(
             f"{net.source} · notation {net.notation.style} (start {net.notation.start}) · "
-            f"cost {net.cost} = {cost.doc} · {len(net.examples)} example(s)"
+            f"cost {net.cost} = {cost.doc} · {_count(len(net.examples), 'example')}"
         ),
         Text(f"{d.arithmetic if d.symbolic else carry}, shown to {d.decimals} decimals"),
     ]
@@ -80,6 +83,10 @@ def _network(d: Derivation) -> Table:
     return table
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def _span(names: list[str]) -> str:
     if len(names) <= 3:
         return ", ".join(names)
@@ -87,11 +94,34 @@ def _span(names: list[str]) -> str:
 
 
 def _given(d: Derivation, quantities: list[Quantity]) -> Table:
-    table = _table("Given values", "Quantity", "Value")
+    """Given values grouped in a few rows (parameters by layer, η, each example's data)."""
+    table = _table("Given values", "", "Values")
+    groups: dict[str, list[str]] = {}
+    params = set(d.parameters)
     for q in quantities:
-        note = exact_note(q, d.decimals)
-        table.add_row(display(q.name), value_text(q, d.decimals) + (f" ({note})" if note else ""))
+        text = f"{display(q.name)} = {value_text(q, d.decimals)}"
+        if isinstance(q.value, sp.Symbol) and q.value.name == q.name:
+            number = f" = {number_text(q.exact, d.decimals, given=True)}" if q.exact else ""
+            text = f"{display(q.name)}{number} (kept symbolic)"
+        if q.name in params:
+            key = f"layer {_layer_of(d, q.name)}"
+        elif q.name == "eta":
+            key = "learning rate"
+        else:
+            key = "data" if q.example is None else f"example {q.example}"
+        groups.setdefault(key, []).append(text)
+    for key, texts in groups.items():
+        table.add_row(key, ",  ".join(texts))
     return table
+
+
+def _layer_of(d: Derivation, param: str) -> int:
+    names = iter(d.parameters)
+    for index, layer in enumerate(d.network.layers[1:], start=1):
+        count = sum(len(row) for row in layer.weights) + len(layer.biases or ())
+        if param in [next(names) for _ in range(count)]:
+            return index
+    raise KeyError(param)
 
 
 def _cells(d: Derivation, q: Quantity) -> tuple[str, str, str]:
