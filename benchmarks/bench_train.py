@@ -11,6 +11,7 @@ Run: python benchmarks/bench_train.py [--samples 20000] [--batches 10,32,100,100
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import itertools
 import time
 from collections.abc import Callable
@@ -18,7 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from derive.trainer import Layer, Model, Plan, sgd_epoch
+from derive.sgd import SMALL_BATCH, Plan, blas_threads, sgd_epoch
+from derive.trainer import Layer, Model
 
 SIZES = (784, 30, 10)
 Array = Any
@@ -54,8 +56,8 @@ def ours(x: Array, y: Array, batch: int) -> float:
     )
     plan = Plan(epochs=1, batch_size=batch, lr=3.0, seed=0)
     rows = (np.ascontiguousarray(x.T), np.ascontiguousarray(y.T))  # as train() lays them out
-    rng = np.random.default_rng(0)
-    return best_rate(lambda: sgd_epoch(model, rows, plan=plan, rng=rng), x.shape[1])
+    rng, spaces = np.random.default_rng(0), {}  # type: ignore[var-annotated]
+    return best_rate(lambda: sgd_epoch(model, rows, plan=plan, rng=rng, spaces=spaces), x.shape[1])
 
 
 def nielsen(x: Array, y: Array, batch: int) -> float:
@@ -79,6 +81,10 @@ def nielsen(x: Array, y: Array, batch: int) -> float:
 
     def epoch() -> None:
         order = np.random.default_rng(0).permutation(x.shape[1])
+        with blas_threads(batch):  # the trainer's BLAS threading, so only the loop differs
+            _steps(order)
+
+    def _steps(order: Array) -> None:
         for start in range(0, x.shape[1], batch):
             idx = order[start : start + batch]
             sums = [[np.zeros_like(w), np.zeros_like(b)] for w, b in params]
@@ -147,6 +153,12 @@ def main() -> None:
     floor = machine * 1e9 / flops_per_sample()
     print(f"784-30-10 sigmoid, {args.samples} samples, float64")
     print(f"matmul {machine:.1f} GFLOP/s; {flops_per_sample()} FLOPs/sample; floor {floor:,.0f}/s")
+    limited = importlib.util.find_spec("threadpoolctl") is not None
+    print(
+        f"BLAS: one thread for batches <= {SMALL_BATCH} (threadpoolctl), as derive train does"
+        if limited
+        else "BLAS: default threads (threadpoolctl not installed; OPENBLAS_NUM_THREADS=1 helps)"
+    )
     base = nielsen(x[:, : args.samples // 4], y[:, : args.samples // 4], 10)
     torch_rate = pytorch(x, y, 10)
     print(f"per-example loop (batch 10): {base:,.0f} samples/s")

@@ -16,8 +16,7 @@ from typing import Any
 import numpy as np
 
 from .errors import InputError
-from .model import Network
-from .trainer import number
+from .model import Entry, Network
 
 Array = Any
 
@@ -28,6 +27,25 @@ class Data:
     y: Array  # targets × examples
     test: tuple[Array, Array] | None = None  # held-out split
     origin: str = "examples"
+
+
+def number(entry: Entry, values: dict[str, float], *, source: str, place: str) -> float:
+    """A weight, bias, input or target as a float; a symbol needs a number under values:."""
+    if isinstance(entry, str):
+        if entry not in values:
+            raise InputError(
+                source,
+                place,
+                f"the trainer needs numbers; give symbol {entry!r} a value under values:",
+            )
+        return values[entry]
+    return float(entry)
+
+
+def is_classifier(y: Array) -> bool:
+    """Targets of 0s and 1s, one 1 per column (or a single 0/1 output)."""
+    binary = bool(np.isin(y, (0.0, 1.0)).all())
+    return binary and (y.shape[0] == 1 or bool((y.sum(axis=0) == 1).all()))
 
 
 def load_data(network: Network, *, seed: int = 0) -> Data:

@@ -16,7 +16,6 @@ changes a result only where an output lies within 1e-12 of 0 or 1.
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from functools import cache, partial
 from typing import Any
@@ -25,9 +24,10 @@ import numpy as np
 import sympy as sp
 
 from .calculus import activation_derivative
-from .errors import InputError
 from .functions import ACTIVATIONS, COSTS
-from .model import Entry, Network
+from .model import Network
+from .train_data import is_classifier as is_classifier
+from .train_data import number as number
 
 EPS = 1e-12
 Array = Any  # numpy ships types, but shapes are what matters here and they are in docstrings
@@ -60,6 +60,31 @@ def cost_gradient(cost: str, outputs: int) -> Callable[[Array, Array], Array]:
     return lambda av, yv: fn(av, yv) + np.zeros_like(av)
 
 
+def _sigmoid_into(z: Array, out: Array) -> Array:
+    """The table's exp(−log(1 + e^(−z))) in place: the same bits, no overflow for any z."""
+    np.negative(z, out=out)
+    np.logaddexp(0.0, out, out=out)
+    np.negative(out, out=out)
+    return np.exp(out, out=out)
+
+
+def _leaky_into(z: Array, out: Array, *, slope: float) -> Array:
+    """max(z, slope·z), the table's where(z > 0, z, slope·z) for 0 ≤ slope ≤ 1, in place."""
+    np.multiply(z, slope, out=out)
+    return np.maximum(z, out, out=out)
+
+
+def forward_form(name: str, slope: float) -> Callable[[Array, Array], Array]:
+    """The activation as (z, out) → aˡ: the functions table's NumPy form, written into ``out``
+    where an in-place form exists (a test checks that each gives the table's values)."""
+    if name == "sigmoid":
+        return _sigmoid_into
+    if name in ("relu", "leaky_relu") and 0 <= slope <= 1:
+        return partial(_leaky_into, slope=slope if name == "leaky_relu" else 0.0)
+    table = ACTIVATIONS[name].numpy
+    return lambda z, out: table(z, slope)
+
+
 @dataclass
 class Layer:
     """One layer's parameters: W (size × previous), b (size,) or None when the file has none."""
@@ -69,20 +94,19 @@ class Layer:
     activation: str
     slope: float
     # looked up once, not per batch: the forward form and the lambdified derivatives
-    fn: Callable[[Array], Array] = field(init=False, repr=False, compare=False)
+    into: Callable[[Array, Array], Array] = field(init=False, repr=False, compare=False)
     diag: Callable[..., Array] = field(init=False, repr=False, compare=False)
     off: Callable[..., Array] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        act = ACTIVATIONS[self.activation]
-        self.fn = partial(_apply, act.numpy, self.slope)
+        self.into = forward_form(self.activation, self.slope)
         self.diag = local_derivative(self.activation, self.slope, True)
-        elementwise = act.elementwise
+        elementwise = ACTIVATIONS[self.activation].elementwise
         self.off = None if elementwise else local_derivative(self.activation, self.slope, False)
 
-
-def _apply(fn: Callable[[Array, float], Array], slope: float, z: Array) -> Array:
-    return fn(z, slope)
+    def copy(self) -> Layer:
+        biases = None if self.biases is None else self.biases.copy()
+        return Layer(self.weights.copy(), biases, self.activation, self.slope)
 
 
 @dataclass
@@ -95,39 +119,12 @@ class Model:
         self.probabilities = COSTS[self.cost].probabilities
 
     def copy(self) -> Model:
-        return Model(
-            [
-                Layer(
-                    l.weights.copy(),
-                    None if l.biases is None else l.biases.copy(),
-                    l.activation,
-                    l.slope,
-                )
-                for l in self.layers
-            ],
-            self.cost,
-        )
+        return Model([l.copy() for l in self.layers], self.cost)
 
     def flat(self) -> Array:
         """Every parameter in the project's naming order: per layer, W row by row, then b."""
-        parts = []
-        for l in self.layers:
-            parts.append(l.weights.ravel())
-            if l.biases is not None:
-                parts.append(l.biases)
-        return np.concatenate(parts)
-
-
-def number(entry: Entry, values: dict[str, float], *, source: str, place: str) -> float:
-    if isinstance(entry, str):
-        if entry not in values:
-            raise InputError(
-                source,
-                place,
-                f"the trainer needs numbers; give symbol {entry!r} a value under values:",
-            )
-        return values[entry]
-    return float(entry)
+        pairs = [(l.weights.ravel(), l.biases) for l in self.layers]
+        return np.concatenate([p for pair in pairs for p in pair if p is not None])
 
 
 def model_from_network(network: Network) -> Model:
@@ -135,35 +132,80 @@ def model_from_network(network: Network) -> Model:
     layers = []
     for index, layer in enumerate(network.layers[1:], start=1):
         assert layer.activation is not None
-        place = f"layers[{index}]"
-        w = [
-            [number(e, values, source=network.source, place=f"{place}.weights") for e in row]
-            for row in layer.weights
-        ]
+        num = partial(number, values=values, source=network.source)
+        w = [[num(e, place=f"layers[{index}].weights") for e in row] for row in layer.weights]
         b = None
         if layer.biases is not None:
-            b = np.array(
-                [
-                    number(e, values, source=network.source, place=f"{place}.biases")
-                    for e in layer.biases
-                ]
-            )
+            b = np.array([num(e, place=f"layers[{index}].biases") for e in layer.biases])
         act = ACTIVATIONS[layer.activation.name]
         slope = layer.activation.param("slope", act.default_slope)
         layers.append(Layer(np.array(w, dtype=float), b, act.name, slope))
     return Model(layers, network.cost)
 
 
-def forward(model: Model, x: Array) -> tuple[list[Array], list[Array]]:
-    """Weighted sums zˡ and outputs aˡ for a batch x (inputs × batch); a[0] is x."""
-    zs, outs = [], [x]
-    for layer in model.layers:
-        z = layer.weights @ outs[-1]
-        if layer.biases is not None:
-            z += layer.biases[:, None]
-        zs.append(z)
-        outs.append(layer.fn(z))
-    return zs, outs
+class Workspace:
+    """One model's arrays for batches of ``n`` examples, allocated once and reused by every
+    such batch (no allocation per batch beyond the small temporaries of the lambdified
+    derivatives): zˡ, aˡ, (Wˡ)ᵀδˡ = ∂C/∂aˡ⁻¹, ∂C/∂Wˡ, ∂C/∂bˡ; and the lambdified ∂C/∂a."""
+
+    def __init__(self, model: Model, n: int) -> None:
+        shapes = [l.weights.shape for l in model.layers]
+        self.model, self.n = model, n
+        self.z = [np.empty((m, n)) for m, _ in shapes]
+        self.a = [np.empty((m, n)) for m, _ in shapes]
+        self.back = [np.empty((k, n)) for _, k in shapes[1:]]  # none needed for the inputs
+        self.gw = [np.empty(s) for s in shapes]
+        self.gb = [np.empty(m) for m, _ in shapes]
+        self.grad_cost = cost_gradient(model.cost, shapes[-1][0])
+
+    def forward(self, x: Array) -> list[Array]:
+        """Outputs aˡ for a batch x (inputs × n), a[0] = x; the zˡ are left in ``self.z``."""
+        outs = [x]
+        for layer, z, a in zip(self.model.layers, self.z, self.a, strict=True):
+            np.matmul(layer.weights, outs[-1], out=z)
+            if layer.biases is not None:
+                z += layer.biases[:, None]
+            outs.append(layer.into(z, a))
+        return outs
+
+    def deltas(self, x: Array, y: Array, scale: float) -> list[Array]:
+        """scale·δˡ (δˡ = ∂Cₓ/∂zˡ, per example) for every layer, then the outputs aˡ⁻¹ that
+        meet them in BP4. The scale (1/n or η/n) multiplies δᴸ once; BP2 is linear in δ."""
+        layers = self.model.layers
+        outs = self.forward(x)
+        a = _clip(self.model, outs[-1])
+        grad_a = self.grad_cost(a, y)
+        found: list[Array] = []
+        for l in range(len(layers) - 1, -1, -1):
+            delta = _delta(layers[l], self.z[l], a, grad_a)  # BP1 (output), BP2 (hidden)
+            if not found:
+                delta *= scale
+            found.insert(0, delta)
+            if l:
+                grad_a = np.matmul(layers[l].weights.T, delta, out=self.back[l - 1])
+                a = outs[l]
+        return found + outs[:-1]
+
+    def gradients(self, x: Array, y: Array, scale: float) -> None:
+        """scale·∂C/∂Wˡ (BP4) and scale·∂C/∂bˡ (BP3), summed over the batch, into gw and gb."""
+        found, count = self.deltas(x, y, scale), len(self.gw)
+        for l, layer in enumerate(self.model.layers):
+            np.matmul(found[l], found[count + l].T, out=self.gw[l])
+            if layer.biases is not None:
+                np.add.reduce(found[l], axis=1, out=self.gb[l])
+
+    def step(self, x: Array, y: Array, lr: float) -> None:
+        """w ← w − η·∂C/∂w on the batch's mean cost, in place."""
+        self.gradients(x, y, lr / self.n)
+        for layer, gw, gb in zip(self.model.layers, self.gw, self.gb, strict=True):
+            layer.weights -= gw
+            if layer.biases is not None:
+                layer.biases -= gb
+
+
+def outputs(model: Model, x: Array) -> Array:
+    """The network's outputs for a batch x (inputs × batch)."""
+    return Workspace(model, x.shape[1]).forward(x)[-1]
 
 
 def _clip(model: Model, a: Array) -> Array:
@@ -172,8 +214,7 @@ def _clip(model: Model, a: Array) -> Array:
 
 def costs(model: Model, x: Array, y: Array) -> Array:
     """The cost of every example (a row of length batch)."""
-    _, outs = forward(model, x)
-    return COSTS[model.cost].numpy(_clip(model, outs[-1]), y)
+    return COSTS[model.cost].numpy(_clip(model, outputs(model, x)), y)
 
 
 def cost(model: Model, x: Array, y: Array) -> float:
@@ -192,127 +233,16 @@ def _delta(layer: Layer, z: Array, a: Array, grad_a: Array) -> Array:
     return np.einsum("ijn,in->jn", jac, grad_a)
 
 
-def _deltas(model: Model, x: Array, y: Array) -> tuple[list[Array], list[Array]]:
-    """δˡ = ∂Cₓ/∂zˡ for every layer (per example, not yet averaged) and the outputs aˡ."""
-    zs, outs = forward(model, x)
-    a_last = _clip(model, outs[-1])
-    grad_a = cost_gradient(model.cost, a_last.shape[0])(a_last, y)
-    deltas: list[Array] = [None] * len(model.layers)
-    for l in range(len(model.layers) - 1, -1, -1):
-        a = a_last if l == len(model.layers) - 1 else outs[l + 1]
-        deltas[l] = _delta(model.layers[l], zs[l], a, grad_a)  # BP1 (output), BP2 (hidden)
-        if l:
-            grad_a = model.layers[l].weights.T @ deltas[l]
-    return deltas, outs
-
-
 def gradients(model: Model, x: Array, y: Array) -> list[tuple[Array, Array | None]]:
     """(∂C/∂W, ∂C/∂b) per layer for the mean cost over the batch's columns."""
-    deltas, outs = _deltas(model, x, y)
-    n = x.shape[1]
+    ws = Workspace(model, x.shape[1])
+    ws.gradients(x, y, 1 / x.shape[1])
     return [
-        (delta @ outs[l].T / n, delta.sum(axis=1) / n if layer.biases is not None else None)
-        for l, (layer, delta) in enumerate(zip(model.layers, deltas, strict=True))
-    ]  # BP4, BP3
+        (gw, gb if layer.biases is not None else None)
+        for layer, gw, gb in zip(model.layers, ws.gw, ws.gb, strict=True)
+    ]
 
 
 def step(model: Model, x: Array, y: Array, lr: float) -> None:
-    """One gradient-descent step on the batch, in place (η/n folded into the small δ first)."""
-    deltas, outs = _deltas(model, x, y)
-    scale = lr / x.shape[1]
-    for l, (layer, delta) in enumerate(zip(model.layers, deltas, strict=True)):
-        delta *= scale
-        layer.weights -= delta @ outs[l].T
-        if layer.biases is not None:
-            layer.biases -= delta.sum(axis=1)
-
-
-@dataclass(frozen=True)
-class Epoch:
-    epoch: int
-    cost: float
-    accuracy: float | None
-    test_cost: float | None = None
-    test_accuracy: float | None = None
-
-
-def is_classifier(y: Array) -> bool:
-    """Targets of 0s and 1s, one 1 per column (or a single 0/1 output)."""
-    binary = bool(np.isin(y, (0.0, 1.0)).all())
-    return binary and (y.shape[0] == 1 or bool((y.sum(axis=0) == 1).all()))
-
-
-def accuracy(model: Model, x: Array, y: Array) -> float:
-    a = forward(model, x)[1][-1]
-    if y.shape[0] == 1:
-        return float(((a[0] >= 0.5) == (y[0] >= 0.5)).mean())
-    return float((a.argmax(axis=0) == y.argmax(axis=0)).mean())
-
-
-def evaluate(model: Model, x: Array, y: Array) -> tuple[float, float | None]:
-    return cost(model, x, y), accuracy(model, x, y) if is_classifier(y) else None
-
-
-@dataclass(frozen=True)
-class Plan:
-    epochs: int
-    batch_size: int
-    lr: float
-    seed: int = 0
-
-
-def sgd_epoch(
-    model: Model,
-    rows: tuple[Array, Array],
-    *,
-    plan: Plan,
-    rng: Any,
-    on_batch: Callable[[int], None] | None = None,
-) -> None:
-    """One pass of mini-batch SGD. ``rows`` hold one example per row (C order), so each batch
-    of the seeded shuffle is gathered as whole rows, and its transpose is a contiguous block."""
-    order = rng.permutation(rows[0].shape[0])
-    with _blas_threads(plan.batch_size):
-        for batch, start in enumerate(range(0, len(order), plan.batch_size), start=1):
-            pick = order[start : start + plan.batch_size]
-            step(model, rows[0][pick].T, rows[1][pick].T, plan.lr)
-            if on_batch is not None:
-                on_batch(batch)
-
-
-SMALL_BATCH = 256
-
-
-def _blas_threads(batch_size: int) -> AbstractContextManager[Any]:
-    """One BLAS thread for small batches when threadpoolctl is installed (it comes with the
-    digits extra): OpenBLAS's threads cost more than they save on 30×784×32 products and, on a
-    busy 2-core machine, made batch 32 ten times slower than batch 10 (docs/training.md)."""
-    if batch_size > SMALL_BATCH:
-        return nullcontext()
-    try:
-        from threadpoolctl import threadpool_limits  # type: ignore[import-untyped, unused-ignore]
-    except ImportError:
-        return nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")  # type: ignore[no-any-return]
-
-
-def train(
-    model: Model,
-    data: tuple[Array, Array],
-    *,
-    plan: Plan,
-    test: tuple[Array, Array] | None = None,
-    progress: Progress | None = None,
-) -> list[Epoch]:
-    """Mini-batch SGD with a seeded shuffle each epoch; the model is updated in place."""
-    x, y = data
-    rows = (np.ascontiguousarray(x.T), np.ascontiguousarray(y.T))
-    rng = np.random.default_rng(plan.seed)
-    history = []
-    for epoch in range(1, plan.epochs + 1):
-        on_batch = None if progress is None else partial(progress, epoch)
-        sgd_epoch(model, rows, plan=plan, rng=rng, on_batch=on_batch)
-        c, acc = evaluate(model, x, y)
-        tc, tacc = evaluate(model, *test) if test is not None else (None, None)
-        history.append(Epoch(epoch, c, acc, tc, tacc))
-    return history
+    """One gradient-descent step on the batch, in place (η/n folded into δᴸ first)."""
+    Workspace(model, x.shape[1]).step(x, y, lr)

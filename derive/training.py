@@ -16,8 +16,9 @@ import numpy as np
 
 from .errors import UsageError
 from .loader import load_network
-from .train_data import load_data
-from .trainer import Epoch, Plan, model_from_network, number, train
+from .sgd import Epoch, Plan, train
+from .train_data import load_data, number
+from .trainer import model_from_network
 from .writer import with_model, write_network
 
 ProgressFactory = Callable[[int, int], AbstractContextManager[Callable[[int, int], None]]]

@@ -16,8 +16,9 @@ from derive.cli import app
 from derive.errors import InputError
 from derive.loader import load_network
 from derive.model import DataSpec, Network
+from derive.sgd import Plan, evaluate, train
 from derive.train_data import load_data, read_csv, split
-from derive.trainer import Plan, evaluate, model_from_network, train
+from derive.trainer import model_from_network
 from derive.writer import to_yaml, with_model
 
 from .conftest import CASES

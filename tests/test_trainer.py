@@ -18,17 +18,17 @@ from derive.errors import InputError
 from derive.functions import ACTIVATIONS
 from derive.loader import load_network
 from derive.model import Network
+from derive.sgd import Plan, train
 from derive.train_data import examples
 from derive.trainer import (
     Model,
-    Plan,
     cost,
+    forward_form,
     gradients,
     is_classifier,
     local_derivative,
     model_from_network,
     step,
-    train,
 )
 from derive.verify import finite_differences
 
@@ -145,6 +145,18 @@ def test_local_derivative_matches_finite_difference_of_numpy_forward(name: str) 
             ]
         )
         np.testing.assert_allclose(diag, fd, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+@pytest.mark.parametrize("slope", [0.0, 0.1, 1.0, 2.0])
+def test_in_place_forward_form_gives_the_tables_values(name: str, slope: float) -> None:
+    z = np.concatenate([np.linspace(-1e3, 1e3, 41), np.linspace(-5, 5, 41)]).reshape(2, 41)
+    out = np.full_like(z, np.nan)
+    with warnings.catch_warnings(), np.errstate(over="raise", invalid="raise", divide="raise"):
+        warnings.simplefilter("error")
+        got = forward_form(name, slope)(z, out)
+        expected = ACTIVATIONS[name].numpy(z, slope)
+    np.testing.assert_array_equal(got, expected)
 
 
 def test_minibatch_gradient_is_mean_of_per_example_gradients(tmp_path: Path) -> None:

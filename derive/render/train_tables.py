@@ -11,7 +11,7 @@ from rich.text import Text
 
 from ..chart import cost_chart
 from ..rounding import format_number, significant
-from ..trainer import Epoch
+from ..sgd import Epoch
 
 DECIMALS = 6
 
