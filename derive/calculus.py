@@ -55,7 +55,8 @@ def _generic(name: str, slope: float, diagonal: bool) -> tuple[sp.Expr, tuple[sp
     else:  # a coupled layer: three neurons show both kinds of Jacobian entry
         d = sp.diff(act.sympy(z, slope)[0], z[0 if diagonal else 1])
     if act.inverse is not None:
-        d = d.xreplace({zk: act.inverse(ak) for zk, ak in zip(z, a, strict=True)})
+        used = [k for k in range(3) if z[k] in d.free_symbols]
+        d = d.xreplace({z[k]: act.inverse(a[k]) for k in used})
         if not act.elementwise:  # softmax outputs sum to one
             d = d.subs(a[0] + a[1] + a[2], 1)
         d = tidy(d)
