@@ -10,8 +10,6 @@ from .functions import ACTIVATIONS, COSTS
 from .model import Network
 from .notation import namer_for, parameter_names
 
-Fail = Callable[[tuple[str | int, ...]], InputError] | Callable[..., InputError]
-
 
 def check_network(network: Network, *, fail: Callable[..., InputError]) -> None:
     _check_symbols(network, fail)

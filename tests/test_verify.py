@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import re
-from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sympy as sp
-from rich.console import Console
 from typer.testing import CliRunner
 
 import derive.calculus
 import derive.trainer
 from derive.cli import app
 from derive.loader import load_network
+from derive.render.text import as_text
 from derive.render.verify_tables import render
 from derive.verify import Tolerance, verify
 
@@ -26,17 +25,11 @@ runner = CliRunner()
 BLOG = str(CASES / "blog-2-3-1.yaml")
 
 
-def text(renderable: Any) -> str:
-    out = StringIO()
-    Console(file=out, width=120, no_color=True, highlight=False, soft_wrap=False).print(renderable)
-    return out.getvalue()
-
-
 def test_blog_report_golden(golden: Any) -> None:
     report = verify(load_network(BLOG))
     assert report.ok
     assert [p.name for p in report.parameters][:2] == ["w0", "w1"]
-    golden.check("verify/blog-2-3-1.txt", without_noise(text(render(report))))
+    golden.check("verify/blog-2-3-1.txt", without_noise(as_text(render(report))))
 
 
 def without_noise(report: str) -> str:

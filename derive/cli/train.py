@@ -8,8 +8,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import Progress
 
 from .app import NetworkFile, app, emit, handled
 
@@ -17,6 +15,9 @@ from .app import NetworkFile, app, emit, handled
 @contextmanager
 def _progress(batches: int, epochs: int) -> Iterator[Any]:
     """A transient bar on stderr, so stdout stays the deterministic table."""
+    from rich.console import Console  # imported here: explain's start-up does not pay for it
+    from rich.progress import Progress
+
     with Progress(console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("training", total=batches * epochs)
 
