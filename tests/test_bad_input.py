@@ -111,3 +111,24 @@ def test_bad_options_exit_2(tmp_path: Path) -> None:
         app, ["explain", str(CASES / "laan-1-1-1.yaml"), "--carry", "rounded"]
     )
     assert symbolic.exit_code == 2 and "keeps symbols" in symbolic.output
+
+
+def test_a_missing_optional_package_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    for name in [m for m in sys.modules if m == "numpy" or m.startswith("numpy.")]:
+        monkeypatch.delitem(sys.modules, name)
+    for name in (
+        "derive.verify",
+        "derive.render.verify_tables",
+        "derive.trainer",
+        "derive.sgd",
+        "derive.train_data",
+    ):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    monkeypatch.setitem(sys.modules, "numpy", None)  # import numpy now fails
+    result = CliRunner().invoke(app, ["verify", str(CASES / "blog-2-3-1.yaml")])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        "derive: error: this command needs 'numpy': pip install numpy"
+    ]

@@ -89,6 +89,11 @@ def handled() -> Iterator[None]:
         raise typer.Exit(2) from None
     except (typer.Exit, KeyboardInterrupt):
         raise
+    except ModuleNotFoundError as exc:  # an optional package this command needs
+        typer.echo(
+            f"derive: error: this command needs {exc.name!r}: pip install {exc.name}", err=True
+        )
+        raise typer.Exit(2) from None
     except Exception as exc:  # a bug in derive, not bad input: still one line, unless debugging
         if os.environ.get("DERIVE_DEBUG"):
             raise

@@ -28,9 +28,9 @@ def _progress(batches: int, epochs: int) -> Iterator[Any]:
 
 
 def _run(file: Path, options: dict[str, Any]) -> Any:
-    from ..training import run_training
-
     with handled():
+        from ..training import run_training
+
         return run_training(file, progress=_progress, **options)
 
 

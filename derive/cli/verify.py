@@ -23,12 +23,12 @@ def verify(
 
     Example: derive verify cases/blog-2-3-1.yaml --steps 5
     """
-    from ..loader import load_network
-    from ..render.verify_tables import render
-    from ..verify import Tolerance
-    from ..verify import verify as check
-
     with handled():
+        from ..loader import load_network
+        from ..render.verify_tables import render
+        from ..verify import Tolerance
+        from ..verify import verify as check
+
         report = check(
             load_network(file), steps=steps, tolerance=Tolerance(rtol=rtol, fd_rtol=fd_rtol)
         )
