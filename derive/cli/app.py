@@ -90,8 +90,9 @@ def handled() -> Iterator[None]:
     except (typer.Exit, KeyboardInterrupt):
         raise
     except ModuleNotFoundError as exc:  # an optional package this command needs
+        package = {"sklearn": "scikit-learn", "yaml": "pyyaml"}.get(str(exc.name), exc.name)
         typer.echo(
-            f"derive: error: this command needs {exc.name!r}: pip install {exc.name}", err=True
+            f"derive: error: this command needs {exc.name!r}: pip install {package}", err=True
         )
         raise typer.Exit(2) from None
     except Exception as exc:  # a bug in derive, not bad input: still one line, unless debugging
