@@ -155,3 +155,20 @@ def parameter_names(network: Network, namer: Namer) -> list[tuple[str, Entry]]:
 
 def _own_name(entry: Entry, default: str) -> str:
     return entry if isinstance(entry, str) else default
+
+
+def layer_number(network: Network, index: int) -> int:
+    """The number a layer goes by in this notation: Nielsen's layered style counts the input
+    layer as 1 (so w2_13 belongs to layer 2); flat and chain count it as 0."""
+    return index + 1 if network.notation.style == "layered" else index
+
+
+def layer_label(network: Network, index: int) -> str:
+    """'0 (input)', '2 (hidden)', 'L (output)', … in the notation's own numbering."""
+    last = len(network.layers) - 1
+    kind = "input" if index == 0 else "output" if index == last else "hidden"
+    if network.notation.style == "chain":
+        number = "L" if index == last else f"L-{last - index}"
+    else:
+        number = str(layer_number(network, index))
+    return f"{number} ({kind})"

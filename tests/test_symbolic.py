@@ -101,3 +101,18 @@ def test_explain_shows_every_example_and_example_k_only_that_one() -> None:
     focused = as_text(render(d, "text", example=2), width=160)
     assert "O3[2]" in focused and "O3[1]" not in focused and "O3[3]" not in focused
     assert "(1/3) · (∂C/∂w1[1] + ∂C/∂w1[2] + ∂C/∂w1[3])" in focused  # the average stays
+
+
+def test_layer_numbers_follow_the_notation() -> None:
+    from derive.notation import layer_label
+
+    layered = load_network(CASES / "tanh-2-2-1.yaml")  # w2_11 belongs to layer 2
+    assert [layer_label(layered, i) for i in range(3)] == ["1 (input)", "2 (hidden)", "3 (output)"]
+    chain = load_network(CASES / "3b1b-chain.yaml")
+    assert [layer_label(chain, i) for i in range(3)] == [
+        "L-2 (input)",
+        "L-1 (hidden)",
+        "L (output)",
+    ]
+    flat = load_network(CASES / "blog-2-3-1.yaml")
+    assert layer_label(flat, 2) == "2 (output)"

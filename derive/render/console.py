@@ -11,7 +11,7 @@ from rich.text import Text
 from ..derivation import AVERAGE, BACKWARD, COST, FORWARD, GIVEN, UPDATE, Derivation, Quantity
 from ..errors import UsageError
 from ..functions import ACTIVATIONS, COSTS
-from ..notation import display
+from ..notation import display, layer_label
 from ..printing import TextPrinter
 from .values import exact_note, number_text, value_lookup, value_text
 
@@ -67,14 +67,13 @@ def _network(d: Derivation) -> Table:
     params = iter(d.parameters)
     for index, layer in enumerate(d.network.layers):
         if layer.activation is None:
-            table.add_row("0 (input)", str(layer.size), "", "", "")
+            table.add_row(layer_label(d.network, index), str(layer.size), "", "", "")
             continue
         weights = [next(params) for row in layer.weights for _ in row]
         biases = [next(params) for _ in layer.biases or ()]
         act = ACTIVATIONS[layer.activation.name]
-        kind = "output" if index == len(d.network.layers) - 1 else "hidden"
         table.add_row(
-            f"{index} ({kind})",
+            layer_label(d.network, index),
             str(layer.size),
             f"{act.name}: {act.doc}",
             _span(weights),
@@ -104,7 +103,7 @@ def _given(d: Derivation, quantities: list[Quantity]) -> Table:
             number = f" = {number_text(q.exact, d.decimals, given=True)}" if q.exact else ""
             text = f"{display(q.name)}{number} (kept symbolic)"
         if q.name in params:
-            key = f"layer {_layer_of(d, q.name)}"
+            key = f"layer {layer_label(d.network, _layer_of(d, q.name)).split()[0]}"
         elif q.name == "eta":
             key = "learning rate"
         else:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from ..derivation import AVERAGE, BACKWARD, COST, FORWARD, GIVEN, UPDATE, Derivation, Quantity
 from ..functions import ACTIVATIONS, COSTS
 from ..latexnames import latex_name
+from ..notation import layer_label
 from .latex_printer import (
     ROW_CHARS,
     names_printer,
@@ -116,7 +117,7 @@ def content(d: Derivation, selection: Selection) -> list[Block]:
     if forward:
         blocks.append(Heading("Forward pass"))
         for layer in sorted({q.layer or 0 for q in forward}):
-            blocks.append(Heading(f"Layer {layer}", 2))
+            blocks.append(Heading(f"Layer {layer_label(d.network, layer)}", 2))
             blocks.append(_equations(d, [q for q in forward if (q.layer or 0) == layer]))
     blocks += _section(d, selection, COST, "Cost")
     blocks += _backward(d, selection)
@@ -155,7 +156,9 @@ def _backward(d: Derivation, selection: Selection) -> list[Block]:
     for q in chosen:
         groups.setdefault((q.example, q.layer), []).append(q)
     for (example, layer), group in groups.items():
-        where = f"Layer {layer}" + (f", example {example}" if example else "")
+        where = f"Layer {layer_label(d.network, layer or 0)}" + (
+            f", example {example}" if example else ""
+        )
         blocks += [Heading(where, 2), _equations(d, group)]
     return blocks
 
@@ -190,14 +193,14 @@ def _layers(d: Derivation) -> Table:
     params = iter(d.parameters)
     for index, layer in enumerate(d.network.layers):
         if layer.activation is None:
-            rows.append((Text("0 (input)"), Text(str(layer.size)), Text(""), Text(""), Text("")))
+            label = Text(layer_label(d.network, index))
+            rows.append((label, Text(str(layer.size)), Text(""), Text(""), Text("")))
             continue
         weights = [next(params) for row in layer.weights for _ in row]
         biases = [next(params) for _ in layer.biases or ()]
-        kind = "output" if index == len(d.network.layers) - 1 else "hidden"
         rows.append(
             (
-                Text(f"{index} ({kind})"),
+                Text(layer_label(d.network, index)),
                 Text(str(layer.size)),
                 Text(ACTIVATIONS[layer.activation.name].name),
                 Math(_span(weights)),

@@ -20,7 +20,7 @@ import sympy as sp
 
 from ..derivation import Derivation
 from ..functions import ACTIVATIONS
-from ..notation import display, namer_for, partial
+from ..notation import display, layer_label, layer_number, namer_for, partial
 from ..printing import TextPrinter
 from ..rounding import format_number
 
@@ -118,9 +118,11 @@ def _heading(d: Derivation) -> str:
 
 
 def _layer_text(d: Derivation, m: LayerMatrices) -> str:
-    l, top = m.layer, len(d.network.layers) - 1
+    top = len(d.network.layers) - 1
+    # superscripts in the notation's own layer numbers (layered: the input layer is 1)
+    l, up, down = (layer_number(d.network, m.layer + k) for k in (0, 1, -1))
     act = f"σ'(z^{l})" if m.elementwise else f"(∂a^{l}/∂z^{l})ᵀ"
-    incoming = "∇_a C" if l == top else f"(W^{l + 1})ᵀ δ^{l + 1}"
+    incoming = "∇_a C" if m.layer == top else f"(W^{up})ᵀ δ^{up}"
     if m.elementwise:
         formula = f"δ^{l} = {_group(incoming)} ⊙ {act}"
         local = [m.jacobian[j][j] for j in range(len(m.delta))]
@@ -130,16 +132,16 @@ def _layer_text(d: Derivation, m: LayerMatrices) -> str:
         local_text = _block(
             matrix_text([list(r) for r in zip(*m.jacobian, strict=True)], d.decimals)
         )
-    kind, n = ("output" if l == top else "hidden"), len(m.delta)
-    biased = d.network.layers[l].biases is not None
+    n = len(m.delta)
+    biased = d.network.layers[m.layer].biases is not None
     lines = "\n".join(
         [
-            f"Layer {l} ({kind}, {n} neuron{'s' if n != 1 else ''})",
+            f"Layer {layer_label(d.network, m.layer)[:-1]}, {n} neuron{'s' if n != 1 else ''})",
             f"  {incoming} = {vector_text(m.grad_a, d.decimals)}",
             f"  {act} = {local_text}",
             f"  {formula} = {vector_text(m.delta, d.decimals)}",
             *([f"  ∂C/∂b^{l} = δ^{l} = {vector_text(m.delta, d.decimals)}"] if biased else []),
-            f"  ∂C/∂W^{l} = δ^{l} (a^{l - 1})ᵀ = {_block(matrix_text(m.grad_w, d.decimals))}",
+            f"  ∂C/∂W^{l} = δ^{l} (a^{down})ᵀ = {_block(matrix_text(m.grad_w, d.decimals))}",
         ]
     )
     return "\n".join(line.rstrip() for line in lines.splitlines())

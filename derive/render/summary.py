@@ -21,7 +21,7 @@ from rich.text import Text
 from ..derivation import Derivation, Quantity, gradient
 from ..errors import UsageError
 from ..functions import ACTIVATIONS
-from ..notation import display
+from ..notation import display, layer_label
 from ..printing import TextPrinter
 from ..rounding import format_number
 from ..select import select
@@ -163,13 +163,12 @@ def _layers(d: Derivation) -> Table:
     table = _table("Layers", "Layer", "Neurons", "Activation", "Weights", "Biases")
     for column in ("‖∂C/∂W‖", "‖∂C/∂b‖"):
         table.add_column(column, justify="right")
-    table.add_row("0 (input)", str(d.network.sizes[0]), "", "", "", "", "")
-    last = len(d.network.layers) - 1
+    table.add_row(layer_label(d.network, 0), str(d.network.sizes[0]), "", "", "", "", "")
     for l, weights, biases in layer_parameters(d):
         activation = d.network.layers[l].activation
         assert activation is not None
         table.add_row(
-            f"{l} ({'output' if l == last else 'hidden'})",
+            layer_label(d.network, l),
             str(d.network.sizes[l]),
             ACTIVATIONS[activation.name].name,
             f"{len(weights):,}",
