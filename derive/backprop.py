@@ -24,7 +24,7 @@ from .derivation import (
 from .errors import UsageError
 from .functions import COSTS
 from .model import Entry, Network
-from .notation import Namer, namer_for, parameter_names
+from .notation import Namer, free_symbols, namer_for, parameter_names
 from .symbols import S
 
 
@@ -43,15 +43,6 @@ def derive(
     if not network.examples:
         raise UsageError(f"{network.source} has no examples: to derive, add examples: [...]")
     return Builder(network, carry=carry, decimals=decimals, general=general).run()
-
-
-def free_symbols(network: Network) -> set[str]:
-    """Names written in the file in place of numbers (weights, inputs, targets, η)."""
-    entries: list[Entry] = [e for _, e in parameter_names(network, namer_for(network))]
-    for ex in network.examples:
-        entries.extend((*ex.input, *ex.target))
-    entries.append(network.learning_rate)
-    return {e for e in entries if isinstance(e, str)}
 
 
 class Builder:

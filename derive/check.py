@@ -21,7 +21,6 @@ from typing import Any
 import sympy as sp
 
 from .answers import Answer, AnswerSheet, load_answers
-from .backprop import free_symbols
 from .derivation import Derivation
 from .equivalence import as_sympy, equivalent, exact_decimal
 from .errors import UsageError
@@ -30,6 +29,7 @@ from .expression_parser import Unreadable, parse_expression, parse_number
 from .loader import load_network
 from .mistakes import Candidate
 from .model import Network
+from .notation import free_symbols
 from .rounding import format_number, to_decimal
 
 VERDICTS = ("correct", "wrong", "unreadable", "unknown")

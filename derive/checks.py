@@ -8,7 +8,7 @@ from collections.abc import Callable
 from .errors import InputError
 from .functions import ACTIVATIONS, COSTS
 from .model import Network
-from .notation import namer_for, parameter_names
+from .notation import free_symbols, namer_for, parameter_names
 
 
 def check_network(network: Network, *, fail: Callable[..., InputError]) -> None:
@@ -36,11 +36,7 @@ def _check_symbols(network: Network, fail: Callable[..., InputError]) -> None:
             f"symbol {clash[0]!r} is also the generated name of another "
             "parameter; choose another name",
         )
-    used = set(symbolic)
-    for ex in network.examples:
-        used.update(v for v in (*ex.input, *ex.target) if isinstance(v, str))
-    if isinstance(network.learning_rate, str):
-        used.add(network.learning_rate)
+    used = free_symbols(network)
     for name, _ in network.values:
         if name not in used:
             raise fail(

@@ -153,6 +153,15 @@ def parameter_names(network: Network, namer: Namer) -> list[tuple[str, Entry]]:
     return out
 
 
+def free_symbols(network: Network) -> set[str]:
+    """Names written in the file in place of numbers (weights, inputs, targets, η)."""
+    entries: list[Entry] = [e for _, e in parameter_names(network, namer_for(network))]
+    for ex in network.examples:
+        entries.extend((*ex.input, *ex.target))
+    entries.append(network.learning_rate)
+    return {e for e in entries if isinstance(e, str)}
+
+
 def _own_name(entry: Entry, default: str) -> str:
     return entry if isinstance(entry, str) else default
 
