@@ -23,10 +23,15 @@ def _sigmoid(z: Expr) -> Expr:
     return 1 / (1 + sp.exp(-z))
 
 
+# e^(−z) would overflow below z ≈ −709. Holding z at −700 or above changes σ only where it is
+# below 1e-304, and costs one comparison where a log-add-exp form costs a log and an exp more.
+SIGMOID_FLOOR = -700.0
+
+
 def _np_sigmoid(z: Any) -> Any:
     import numpy as np
 
-    return np.exp(-np.logaddexp(0.0, -z))  # 1/(1 + e^-z) without overflow for any z
+    return 1.0 / (1.0 + np.exp(-np.maximum(z, SIGMOID_FLOOR)))
 
 
 def _np_softmax(z: Any) -> Any:

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .trainer import Array, Model, Progress, Workspace, cost, is_classifier, outputs
+from .trainer import Array, Model, Progress, Workspace, cost, is_classifier, outputs, with_ones
 
 
 @dataclass(frozen=True)
@@ -51,8 +51,9 @@ def sgd_epoch(
     on_batch: Callable[[int], None] | None = None,
     spaces: dict[int, Workspace] | None = None,
 ) -> None:
-    """One pass of mini-batch SGD. ``rows`` hold one example per row (C order); each batch of
-    the seeded shuffle is gathered as whole rows, whose transpose is the inputs × batch block.
+    """One pass of mini-batch SGD. ``rows`` hold one example per row (C order, ``as_rows``);
+    each batch of the seeded shuffle is gathered as whole rows, whose transpose is the first
+    layer's input block.
     ``spaces`` keeps the workspaces (one per batch size) from epoch to epoch."""
     spaces = {} if spaces is None else spaces
     order = rng.permutation(rows[0].shape[0])
@@ -65,6 +66,13 @@ def sgd_epoch(
             ws.step(rows[0][pick].T, rows[1][pick].T, lr)
             if on_batch is not None:
                 on_batch(batch)
+
+
+def as_rows(model: Model, data: tuple[Array, Array]) -> tuple[Array, Array]:
+    """Examples one per row, C order, inputs followed by a 1 when the first layer has biases:
+    gathering a batch is then one copy of whole rows, ready for [W | b]·[x; 1]."""
+    x, y = data
+    return np.ascontiguousarray(with_ones(model, x).T), np.ascontiguousarray(y.T)
 
 
 SMALL_BATCH = 256
@@ -93,7 +101,7 @@ def train(
 ) -> list[Epoch]:
     """Mini-batch SGD with a seeded shuffle each epoch; the model is updated in place."""
     x, y = data
-    rows = (np.ascontiguousarray(x.T), np.ascontiguousarray(y.T))
+    rows = as_rows(model, data)
     rng = np.random.default_rng(plan.seed)
     history, spaces = [], {}  # type: ignore[var-annotated]
     for epoch in range(1, plan.epochs + 1):

@@ -8,9 +8,9 @@ such as O·(1 − O), finite wherever the stable forward pass is), cost derivati
 of the cost table's SymPy form.
 
 Probability costs (binary_cross_entropy, cross_entropy) take logs of outputs and divide by
-them; a stable sigmoid or softmax can return exactly 0 or 1 for |z| near 1e3. Outputs are
-therefore clipped to [EPS, 1 − EPS] before the cost and its gradient (EPS = 1e-12), which
-changes a result only where an output lies within 1e-12 of 0 or 1.
+them; a stable sigmoid or softmax can return 0 or 1 (or within 1e-300 of them) for |z| near
+1e3. Outputs are therefore clipped to [EPS, 1 − EPS] before the cost and its gradient
+(EPS = 1e-12), which changes a result only where an output lies within 1e-12 of 0 or 1.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import numpy as np
 import sympy as sp
 
 from .calculus import activation_derivative
-from .functions import ACTIVATIONS, COSTS
+from .functions import ACTIVATIONS, COSTS, SIGMOID_FLOOR
 from .model import Network
 from .train_data import is_classifier as is_classifier
 from .train_data import number as number
@@ -61,11 +61,12 @@ def cost_gradient(cost: str, outputs: int) -> Callable[[Array, Array], Array]:
 
 
 def _sigmoid_into(z: Array, out: Array) -> Array:
-    """The table's exp(−log(1 + e^(−z))) in place: the same bits, no overflow for any z."""
-    np.negative(z, out=out)
-    np.logaddexp(0.0, out, out=out)
+    """The table's 1/(1 + e^(−max(z, −700))) in place: the same bits, no overflow for any z."""
+    np.maximum(z, SIGMOID_FLOOR, out=out)
     np.negative(out, out=out)
-    return np.exp(out, out=out)
+    np.exp(out, out=out)
+    out += 1.0
+    return np.reciprocal(out, out=out)
 
 
 def _leaky_into(z: Array, out: Array, *, slope: float) -> Array:
@@ -74,31 +75,46 @@ def _leaky_into(z: Array, out: Array, *, slope: float) -> Array:
     return np.maximum(z, out, out=out)
 
 
+def _table_into(z: Array, out: Array, *, table: Callable[..., Array], slope: float) -> Array:
+    out[...] = table(z, slope)
+    return out
+
+
 def forward_form(name: str, slope: float) -> Callable[[Array, Array], Array]:
-    """The activation as (z, out) → aˡ: the functions table's NumPy form, written into ``out``
-    where an in-place form exists (a test checks that each gives the table's values)."""
+    """The activation as (z, out) → aˡ written into ``out``: the functions table's NumPy form,
+    done in place where that saves work (a test checks that each gives the table's values)."""
     if name == "sigmoid":
         return _sigmoid_into
     if name in ("relu", "leaky_relu") and 0 <= slope <= 1:
         return partial(_leaky_into, slope=slope if name == "leaky_relu" else 0.0)
-    table = ACTIVATIONS[name].numpy
-    return lambda z, out: table(z, slope)
+    return partial(_table_into, table=ACTIVATIONS[name].numpy, slope=slope)
 
 
 @dataclass
 class Layer:
-    """One layer's parameters: W (size × previous), b (size,) or None when the file has none."""
+    """One layer's parameters. They live side by side in ``packed`` = [W | b] (size × previous
+    + 1; size × previous without biases), and ``weights`` and ``biases`` are views of it: the
+    layer's input carries a row of ones, so one product gives W·a + b, one product δ·[aᵀ | 1]
+    gives ∂C/∂W and ∂C/∂b (BP4, BP3) together, and one subtraction updates both."""
 
     weights: Array
     biases: Array | None
     activation: str
     slope: float
+    packed: Array = field(init=False, repr=False, compare=False)
     # looked up once, not per batch: the forward form and the lambdified derivatives
     into: Callable[[Array, Array], Array] = field(init=False, repr=False, compare=False)
     diag: Callable[..., Array] = field(init=False, repr=False, compare=False)
     off: Callable[..., Array] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        size, previous = np.shape(self.weights)
+        self.packed = np.empty((size, previous + (self.biases is not None)))
+        self.packed[:, :previous] = self.weights
+        self.weights = self.packed[:, :previous]
+        if self.biases is not None:
+            self.packed[:, previous] = self.biases
+            self.biases = self.packed[:, previous]
         self.into = forward_form(self.activation, self.slope)
         self.diag = local_derivative(self.activation, self.slope, True)
         elementwise = ACTIVATIONS[self.activation].elementwise
@@ -143,64 +159,72 @@ def model_from_network(network: Network) -> Model:
     return Model(layers, network.cost)
 
 
+def with_ones(model: Model, x: Array) -> Array:
+    """The first layer's input: x (inputs × n) with a row of ones under it if it has biases."""
+    if model.layers[0].biases is None:
+        return x
+    return np.vstack([x, np.ones((1, x.shape[1]))])
+
+
 class Workspace:
     """One model's arrays for batches of ``n`` examples, allocated once and reused by every
     such batch (no allocation per batch beyond the small temporaries of the lambdified
-    derivatives): zˡ, aˡ, (Wˡ)ᵀδˡ = ∂C/∂aˡ⁻¹, ∂C/∂Wˡ, ∂C/∂bˡ; and the lambdified ∂C/∂a."""
+    derivatives): each layer's input [aˡ⁻¹; 1], zˡ, (Wˡ)ᵀδˡ = ∂C/∂aˡ⁻¹ and ∂C/∂[Wˡ | bˡ]."""
 
     def __init__(self, model: Model, n: int) -> None:
-        shapes = [l.weights.shape for l in model.layers]
+        layers = model.layers
         self.model, self.n = model, n
-        self.z = [np.empty((m, n)) for m, _ in shapes]
-        self.a = [np.empty((m, n)) for m, _ in shapes]
-        self.back = [np.empty((k, n)) for _, k in shapes[1:]]  # none needed for the inputs
-        self.gw = [np.empty(s) for s in shapes]
-        self.gb = [np.empty(m) for m, _ in shapes]
-        self.grad_cost = cost_gradient(model.cost, shapes[-1][0])
+        self.z = [np.empty((l.packed.shape[0], n)) for l in layers]
+        # inputs[l] is what layer l multiplies; the ones under aˡ⁻¹ are written here, once
+        self.inputs: list[Array] = [None] + [np.ones((l.packed.shape[1], n)) for l in layers[1:]]
+        self.a = [inp[: len(z)] for inp, z in zip(self.inputs[1:], self.z, strict=False)]
+        self.a.append(np.empty_like(self.z[-1]))
+        self.back = [np.empty((l.weights.shape[1], n)) for l in layers[1:]]
+        self.grads = [np.empty_like(l.packed) for l in layers]
+        self.grad_cost = cost_gradient(model.cost, layers[-1].packed.shape[0])
 
-    def forward(self, x: Array) -> list[Array]:
-        """Outputs aˡ for a batch x (inputs × n), a[0] = x; the zˡ are left in ``self.z``."""
-        outs = [x]
-        for layer, z, a in zip(self.model.layers, self.z, self.a, strict=True):
-            np.matmul(layer.weights, outs[-1], out=z)
-            if layer.biases is not None:
-                z += layer.biases[:, None]
-            outs.append(layer.into(z, a))
-        return outs
+    def forward(self, first: Array) -> list[Array]:
+        """Outputs aˡ for a batch; ``first`` is x (inputs × n), with or without its row of ones
+        (``with_ones``). The zˡ are left in ``self.z``."""
+        self.inputs[0] = first
+        for layer, inp, z, a in zip(self.model.layers, self.inputs, self.z, self.a, strict=True):
+            if inp.shape[0] == layer.packed.shape[1]:
+                np.matmul(layer.packed, inp, out=z)
+            else:  # evaluation passes x without its row of ones: add the biases instead
+                np.matmul(layer.weights, inp, out=z)
+                z += layer.packed[:, -1:]
+            layer.into(z, a)
+        return self.a
 
-    def deltas(self, x: Array, y: Array, scale: float) -> list[Array]:
-        """scale·δˡ (δˡ = ∂Cₓ/∂zˡ, per example) for every layer, then the outputs aˡ⁻¹ that
-        meet them in BP4. The scale (1/n or η/n) multiplies δᴸ once; BP2 is linear in δ."""
+    def deltas(self, first: Array, y: Array, scale: float) -> list[Array]:
+        """scale·δˡ (δˡ = ∂Cₓ/∂zˡ, per example) for every layer. The scale (1/n or η/n)
+        multiplies δᴸ once; BP2 is linear in δ."""
         layers = self.model.layers
-        outs = self.forward(x)
-        a = _clip(self.model, outs[-1])
+        self.forward(first)
+        a = _clip(self.model, self.a[-1])
         grad_a = self.grad_cost(a, y)
-        found: list[Array] = []
+        found: list[Array] = [None] * len(layers)
         for l in range(len(layers) - 1, -1, -1):
-            delta = _delta(layers[l], self.z[l], a, grad_a)  # BP1 (output), BP2 (hidden)
-            if not found:
+            found[l] = delta = _delta(layers[l], self.z[l], a, grad_a)  # BP1 (output), BP2
+            if l == len(layers) - 1:
                 delta *= scale
-            found.insert(0, delta)
             if l:
                 grad_a = np.matmul(layers[l].weights.T, delta, out=self.back[l - 1])
-                a = outs[l]
-        return found + outs[:-1]
+                a = self.a[l - 1]
+        return found
 
-    def gradients(self, x: Array, y: Array, scale: float) -> None:
-        """scale·∂C/∂Wˡ (BP4) and scale·∂C/∂bˡ (BP3), summed over the batch, into gw and gb."""
-        found, count = self.deltas(x, y, scale), len(self.gw)
-        for l, layer in enumerate(self.model.layers):
-            np.matmul(found[l], found[count + l].T, out=self.gw[l])
-            if layer.biases is not None:
-                np.add.reduce(found[l], axis=1, out=self.gb[l])
+    def gradients(self, first: Array, y: Array, scale: float) -> None:
+        """scale·∂C/∂[Wˡ | bˡ] summed over the batch into ``grads``: BP4 and BP3 in one
+        product, δˡ·[aˡ⁻¹; 1]ᵀ. ``first`` must carry its row of ones (``with_ones``)."""
+        found = self.deltas(first, y, scale)
+        for delta, inp, grad in zip(found, self.inputs, self.grads, strict=True):
+            np.matmul(delta, inp.T, out=grad)
 
-    def step(self, x: Array, y: Array, lr: float) -> None:
+    def step(self, first: Array, y: Array, lr: float) -> None:
         """w ← w − η·∂C/∂w on the batch's mean cost, in place."""
-        self.gradients(x, y, lr / self.n)
-        for layer, gw, gb in zip(self.model.layers, self.gw, self.gb, strict=True):
-            layer.weights -= gw
-            if layer.biases is not None:
-                layer.biases -= gb
+        self.gradients(first, y, lr / self.n)
+        for layer, grad in zip(self.model.layers, self.grads, strict=True):
+            layer.packed -= grad
 
 
 def outputs(model: Model, x: Array) -> Array:
@@ -236,13 +260,13 @@ def _delta(layer: Layer, z: Array, a: Array, grad_a: Array) -> Array:
 def gradients(model: Model, x: Array, y: Array) -> list[tuple[Array, Array | None]]:
     """(∂C/∂W, ∂C/∂b) per layer for the mean cost over the batch's columns."""
     ws = Workspace(model, x.shape[1])
-    ws.gradients(x, y, 1 / x.shape[1])
+    ws.gradients(with_ones(model, x), y, 1 / x.shape[1])
     return [
-        (gw, gb if layer.biases is not None else None)
-        for layer, gw, gb in zip(model.layers, ws.gw, ws.gb, strict=True)
+        (grad[:, : layer.weights.shape[1]], grad[:, -1] if layer.biases is not None else None)
+        for layer, grad in zip(model.layers, ws.grads, strict=True)
     ]
 
 
 def step(model: Model, x: Array, y: Array, lr: float) -> None:
     """One gradient-descent step on the batch, in place (η/n folded into δᴸ first)."""
-    Workspace(model, x.shape[1]).step(x, y, lr)
+    Workspace(model, x.shape[1]).step(with_ones(model, x), y, lr)

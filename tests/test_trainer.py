@@ -22,13 +22,16 @@ from derive.sgd import Plan, train
 from derive.train_data import examples
 from derive.trainer import (
     Model,
+    Workspace,
     cost,
     forward_form,
     gradients,
     is_classifier,
     local_derivative,
     model_from_network,
+    outputs,
     step,
+    with_ones,
 )
 from derive.verify import finite_differences
 
@@ -56,8 +59,10 @@ def network_file(
     n_examples: int = 3,
     seed: int = 0,
     scale: float = 1.0,
+    bare: tuple[int, ...] = (),
 ) -> Path:
-    """A small random network file; targets are one-hot (valid for every cost)."""
+    """A small random network file; targets are one-hot (valid for every cost). The layers
+    numbered in ``bare`` (1 = first after the inputs) have no biases."""
     rng = np.random.default_rng(seed)
     layers: list[dict[str, Any]] = [{"size": sizes[0]}]
     for i, (n, m) in enumerate(itertools.pairwise(sizes)):
@@ -69,6 +74,8 @@ def network_file(
                 "biases": rng.normal(size=m).round(3).tolist(),
             }
         )
+        if i + 1 in bare:
+            del layers[-1]["biases"]
     data = {
         "layers": layers,
         "examples": [
@@ -112,6 +119,43 @@ def test_gradient_equals_sympy_diff_of_composed_cost(tmp_path: Path, combo: Any)
     expected = [float(total.diff(p).xreplace(at)) for p in params]
     got = flat_gradient(model_from_network(net), *examples(net))
     np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("bare", [(1,), (2,), (1, 2)])
+def test_layers_without_biases_match_sympy_diff(tmp_path: Path, bare: tuple[int, ...]) -> None:
+    # parameters are packed as [W | b] with a row of ones under each input: a layer without
+    # biases has neither, and the layer after it must not read a stray row
+    path = network_file(
+        tmp_path, hidden="tanh", out="sigmoid", cost="mse", sizes=(2, 3, 2), n_examples=1, bare=bare
+    )
+    net = load_network(path)
+    total, params = composed_cost(net)
+    at = {p: sp.Float(v) for p, v in zip(params, numbers(net), strict=True)}
+    expected = [float(total.diff(p).xreplace(at)) for p in params]
+    model = model_from_network(net)
+    assert [l.biases is None for l in model.layers] == [1 in bare, 2 in bare]
+    got = flat_gradient(model, *examples(net))
+    np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-12)
+
+
+def test_forward_with_and_without_the_row_of_ones_agree(tmp_path: Path) -> None:
+    """Training feeds [x; 1] to [W | b]; evaluation feeds x and adds b. Same outputs."""
+    net = combo_network(tmp_path, COMBOS[4], n_examples=5)
+    model = model_from_network(net)
+    x, _ = examples(net)
+    packed = Workspace(model, 5).forward(with_ones(model, x))[-1]
+    np.testing.assert_allclose(outputs(model, x), packed, rtol=1e-14)
+    assert with_ones(model, x).shape == (x.shape[0] + 1, 5)
+
+
+def test_weights_and_biases_are_views_of_the_packed_parameters(tmp_path: Path) -> None:
+    model = model_from_network(combo_network(tmp_path, COMBOS[0]))
+    layer = model.layers[0]
+    layer.packed[0, 0], layer.packed[1, -1] = 7.0, 8.0
+    assert layer.weights[0, 0] == 7.0 and layer.biases is not None and layer.biases[1] == 8.0
+    copied = model.copy().layers[0]
+    copied.weights[0, 0] = -1.0
+    assert layer.weights[0, 0] == 7.0 and copied.packed[0, 0] == -1.0
 
 
 @pytest.mark.parametrize("combo", COMBOS, ids=lambda c: f"{c[1]}-{c[2]}")
