@@ -135,3 +135,12 @@ def test_body_fragment_compiles_with_the_packages_it_lists(tmp_path: Path) -> No
     document = preamble + "\\begin{document}\n\\input{frag}\n\\end{document}\n"
     log, text = compile_tex(tmp_path, "body", document)
     assert problems(log) == [] and "-0.0597" in text
+
+
+def test_one_example_compiles_and_shows_its_values(tmp_path: Path) -> None:
+    d = derive(load_network(CASES / "minibatch-2-2-1.yaml"))
+    log, text = compile_tex(tmp_path, "example2", render(d, example=2))
+    assert problems(log) == []
+    assert "example 2 of 3" in text
+    for name in ("O3[2]", "dC/dw5[2]", "dC/dw5"):
+        assert value_text(d[name], d.decimals) in text, name

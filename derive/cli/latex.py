@@ -30,6 +30,9 @@ def latex(
     only: Annotated[
         str | None, typer.Option(help="Derive only these quantities: 'dC/dw1*,O3'.")
     ] = None,
+    example: Annotated[
+        int | None, typer.Option(help="With several examples: show only example K (from 1).")
+    ] = None,
 ) -> None:
     """Write the derivation as LaTeX that compiles with pdflatex (standard TeX Live packages).
 
@@ -41,7 +44,7 @@ def latex(
 
     with handled():
         derivation = derive(load_network(file), carry=carry.value, decimals=decimals)
-        text = render(derivation, standalone=standalone, only=only)
+        text = render(derivation, standalone=standalone, only=only, example=example)
         write_atomically(output, text, force=force) if output else emit(text)
 
 

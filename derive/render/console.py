@@ -9,23 +9,19 @@ from rich.table import Table
 from rich.text import Text
 
 from ..derivation import AVERAGE, BACKWARD, COST, FORWARD, GIVEN, UPDATE, Derivation, Quantity
-from ..errors import UsageError
 from ..functions import ACTIVATIONS, COSTS
 from ..notation import display, layer_label
 from ..printing import TextPrinter
+from ..select import of_example
 from .values import exact_note, number_text, value_lookup, value_text
 
 
 def render(derivation: Derivation, *, example: int | None = None) -> RenderableType:
     """All tables; with ``example`` (1-based) only that example's forward and backward steps."""
-    if example is not None and not 1 <= example <= len(derivation.network.examples):
-        count = len(derivation.network.examples)
-        raise UsageError(f"--example must be between 1 and {count}, not {example}")
+    kept = None if example is None else of_example(derivation, example)
 
     def section(name: str) -> list[Quantity]:
-        return [
-            q for q in derivation.section(name) if example is None or q.example in (None, example)
-        ]
+        return [q for q in derivation.section(name) if kept is None or q.name in kept]
 
     parts: list[RenderableType] = [_heading(derivation), _network(derivation)]
     parts += [_given(derivation, section(GIVEN))]

@@ -45,9 +45,15 @@ BODY_HEADER = (
 )
 
 
-def render(derivation: Derivation, *, standalone: bool = True, only: str | None = None) -> str:
+def render(
+    derivation: Derivation,
+    *,
+    standalone: bool = True,
+    only: str | None = None,
+    example: int | None = None,
+) -> str:
     """The whole derivation as LaTeX source: an article, or a fragment when not standalone."""
-    blocks = blocks_for(derivation, only)
+    blocks = blocks_for(derivation, only, example)
     title = latex_text(derivation.network.title)
     if not standalone:  # under the fragment's own \section*, every heading one level down
         blocks = [Heading(b.text, b.level + 1) if isinstance(b, Heading) else b for b in blocks]
@@ -61,8 +67,8 @@ def render(derivation: Derivation, *, standalone: bool = True, only: str | None 
     )
 
 
-def blocks_for(derivation: Derivation, only: str | None) -> list[Block]:
-    selection = choose(derivation, only)
+def blocks_for(derivation: Derivation, only: str | None, example: int | None = None) -> list[Block]:
+    selection = choose(derivation, only, example)
     blocks = content(derivation, selection)
     return blocks + matrix_form(derivation, selection)
 

@@ -3,16 +3,31 @@ summary and one gradient's derivation (or what ``--only`` names), never hundreds
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..derivation import AVERAGE, BACKWARD, FORWARD, GIVEN, UPDATE, Derivation, gradient
 from ..latexnames import latex_name
-from ..select import select
+from ..select import of_example, select
 from .latex_content import LARGE_STEPS, Block, Cell, Math, Para, Selection, Table, Text
 from .latex_printer import value_latex
 
 DERIVED = (FORWARD, BACKWARD, AVERAGE)
 
 
-def choose(d: Derivation, only: str | None = None) -> Selection:
+def choose(d: Derivation, only: str | None = None, example: int | None = None) -> Selection:
+    """What ``--only`` names (or, for a large network, one gradient's derivation), kept to one
+    example's steps with ``--example`` K."""
+    selection = _by_name(d, only)
+    if example is None:
+        return selection
+    kept = of_example(d, example)
+    names = kept if selection.names is None else selection.names & kept
+    count = len(d.network.examples)
+    shown = f"Shown: example {example} of {count}; the average and the updates use all {count}."
+    return replace(selection, names=names, note=f"{selection.note} {shown}".strip())
+
+
+def _by_name(d: Derivation, only: str | None) -> Selection:
     large = len(d.steps) > LARGE_STEPS
     if only is None and not large:
         return Selection()

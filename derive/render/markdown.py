@@ -17,8 +17,8 @@ from .latex_content import Block, Cell, Equation, Equations, Heading, Math, Para
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|$~])")
 
 
-def render(derivation: Derivation, *, only: str | None = None) -> str:
-    blocks = blocks_for(derivation, only)
+def render(derivation: Derivation, *, only: str | None = None, example: int | None = None) -> str:
+    blocks = blocks_for(derivation, only, example)
     title = f"# {md_text(derivation.network.title)}\n"
     return "\n".join([title, *(md_block(b) for b in blocks)]).rstrip() + "\n"
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
 from typing import Any
 
 from rich import box
@@ -24,7 +23,7 @@ from ..functions import ACTIVATIONS
 from ..notation import display, layer_label
 from ..printing import TextPrinter
 from ..rounding import format_number
-from ..select import select
+from ..select import chosen
 from . import render as render_format
 from .values import value_lookup, value_text
 
@@ -42,47 +41,47 @@ def explain_output(
     example: int | None = None,
 ) -> Any:
     """The value ``derive explain`` emits for these options."""
-    if example is not None:
-        if fmt != "text":
-            raise UsageError("--example works with text output; JSON always has every example")
-        return render_format(d, fmt, example=example)
     if view == "matrix":
-        return _matrix(d, fmt)
-    if only is not None:
-        return _chosen(d, fmt, only)
+        return _matrix(d, fmt, example)
+    if only is not None or example is not None:
+        return _chosen(d, fmt, only=only, example=example)
     if fmt == "text" and not full and len(d.steps) > SUMMARY_STEPS:
         return render(d)
     return render_format(d, fmt)
 
 
-def _matrix(d: Derivation, fmt: str) -> str:
+def _matrix(d: Derivation, fmt: str, example: int | None) -> str:
     if fmt != "text":
         raise UsageError("--view matrix is text output; use --format text (or leave it out)")
+    if example is not None:
+        raise UsageError("--view matrix puts every example side by side; leave out --example")
     from .matrix import render as render_matrix
 
     return render_matrix(d)
 
 
-def _chosen(d: Derivation, fmt: str, pattern: str) -> Any:
-    chosen = select(d, pattern)
-    filters: dict[str, Callable[[Derivation, list[Quantity]], Any]] = {
-        "text": steps_table,
-        "json": _json_subset,
-    }
-    if fmt not in filters:
-        raise UsageError(f"--only works with --format text or json, not {fmt}")
-    return filters[fmt](d, chosen)
+def _chosen(d: Derivation, fmt: str, *, only: str | None, example: int | None) -> Any:
+    """--only and --example: the typeset formats choose for themselves (they add the steps a
+    choice needs); text shows one example's full tables, or a table of the chosen steps."""
+    if fmt == "markdown":
+        return render_format(d, fmt, only=only, example=example)
+    if fmt == "text" and only is None:
+        return render_format(d, fmt, example=example)
+    picked = chosen(d, only=only, example=example)
+    return _json_subset(d, picked, example) if fmt == "json" else steps_table(d, picked)
 
 
-def _json_subset(d: Derivation, chosen: list[Quantity]) -> str:
+def _json_subset(d: Derivation, picked: list[Quantity], example: int | None) -> str:
     from .jsonout import document
 
-    names = {n for q in chosen for n in (q.name, *q.aliases)}
+    names = {n for q in picked for n in (q.name, *q.aliases)}
     doc = document(d)
     for key in ("values", "expressions"):
         doc[key] = {k: v for k, v in doc[key].items() if k in names}
     doc["steps"] = [s for s in doc["steps"] if s["quantity"] in names]
     doc["only"] = sorted(names)
+    if example is not None:
+        doc["example"] = example
     return json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=False)
 
 
