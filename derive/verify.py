@@ -99,6 +99,9 @@ def rel(a: float, b: float) -> float:
 def verify(network: Network, *, steps: int = 3, tolerance: Tolerance | None = None) -> Report:
     tol = tolerance or Tolerance()
     model = model_from_network(network)  # raises a clear error when a symbol has no number
+    lr = number(
+        network.learning_rate, dict(network.values), source=network.source, place="learning_rate"
+    )
     x, y = examples(network)
     derivation = derive(network, carry="exact")
     names, layer_of = derivation.parameters, _layer_of(model)
@@ -115,9 +118,6 @@ def verify(network: Network, *, steps: int = 3, tolerance: Tolerance | None = No
             tol.close(sym[i], num[i]) and tol.fd_close(fd[i], num[i]),
         )
         for i, name in enumerate(names)
-    )
-    lr = number(
-        network.learning_rate, dict(network.values), source=network.source, place="learning_rate"
     )
     trajectory = _trajectory(network, model, (x, y), lr=lr, steps=steps, tol=tol)
     return Report(network.title, checks, _summaries(checks), trajectory, tol)

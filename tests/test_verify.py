@@ -138,6 +138,21 @@ def test_symbol_with_value_is_verified(tmp_path: Path) -> None:
     assert report.parameters[0].numpy == pytest.approx(4.5 * 0.8 - 1.5)
 
 
+def test_learning_rate_without_a_value_is_one_line(tmp_path: Path) -> None:
+    # the symbolic derivation would keep η and the forward values as symbols: refuse first
+    path = tmp_path / "eta.yaml"
+    path.write_text(
+        "layers: [{size: 1}, {size: 1, activation: sigmoid, weights: [[w]]}]\n"
+        "examples: [{input: [1.5], target: [0.5]}]\ncost: squared_error\n"
+        "learning_rate: eta_\nvalues: {w: 0.8}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["verify", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+    assert "learning_rate" in result.stderr and "give symbol 'eta_' a value" in result.stderr
+
+
 def test_missing_file_exits_2(tmp_path: Path) -> None:
     result = runner.invoke(app, ["verify", str(tmp_path / "nope.yaml")])
     assert result.exit_code == 2
