@@ -177,8 +177,9 @@ class Workspace:
         self.z = [np.empty((l.packed.shape[0], n)) for l in layers]
         # inputs[l] is what layer l multiplies; the ones under aˡ⁻¹ are written here, once
         self.inputs: list[Array] = [None] + [np.ones((l.packed.shape[1], n)) for l in layers[1:]]
-        self.a = [inp[: len(z)] for inp, z in zip(self.inputs[1:], self.z, strict=False)]
-        self.a.append(np.empty_like(self.z[-1]))
+        # aˡ is written into the top rows of the next layer's input; the last one stands alone
+        hidden = zip(self.inputs[1:], self.z[:-1], strict=True)
+        self.a = [inp[: z.shape[0]] for inp, z in hidden] + [np.empty_like(self.z[-1])]
         self.back = [np.empty((l.weights.shape[1], n)) for l in layers[1:]]
         self.grads = [np.empty_like(l.packed) for l in layers]
         self.grad_cost = cost_gradient(model.cost, layers[-1].packed.shape[0])
