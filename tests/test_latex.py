@@ -149,6 +149,20 @@ def test_cli_writes_atomically_and_refuses_to_overwrite(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.tex"]  # no temp file left
 
 
+def test_cli_output_file_gets_the_usual_permissions(tmp_path: Path) -> None:
+    import os
+
+    old = os.umask(0o022)
+    try:
+        target = tmp_path / "shared.tex"
+        args = ["latex", str(CASES / "laan-1-1-1.yaml"), "-o", str(target)]
+        result = CliRunner().invoke(app, args)
+    finally:
+        os.umask(old)
+    assert result.exit_code == 0
+    assert target.stat().st_mode & 0o777 == 0o644  # as any new file, not mkstemp's 0600
+
+
 def test_cli_prints_to_stdout_and_reports_bad_input_in_one_line(tmp_path: Path) -> None:
     runner = CliRunner()
     out = runner.invoke(app, ["latex", str(CASES / "blog-2-3-1.yaml"), "--carry", "rounded"])

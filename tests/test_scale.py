@@ -191,3 +191,21 @@ def test_explain_never_imports_numpy() -> None:
     imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if "|" in line}
     assert "sympy" in imported  # the check sees imports at all
     assert not {m for m in imported if m.split(".")[0] in ("numpy", "matplotlib", "sklearn")}
+
+
+def test_summary_names_layers_alike_in_both_tables() -> None:
+    """The largest-gradients table uses the layer table's labels (layered: output is 4)."""
+    import re
+
+    from derive.notation import layer_label
+    from derive.render.summary import render as summary
+    from derive.render.text import as_text
+
+    from .conftest import CASES
+
+    d = derive(load_network(CASES / "3b1b-784-16-16-10.yaml"))
+    text = as_text(summary(d), width=120)
+    layers_part, largest_part = text.split("Largest gradients")
+    rows = re.findall(r"^ (b\d+_\d+|w\S+)\s+(\d+ \(\w+\))", largest_part, flags=re.MULTILINE)
+    assert rows and {label for _, label in rows} == {layer_label(d.network, 3)} == {"4 (output)"}
+    assert "4 (output)" in layers_part

@@ -59,8 +59,16 @@ def write_atomically(path: Path, text: str, *, force: bool) -> None:
         fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+        os.chmod(temp, _new_file_mode())  # mkstemp makes 0600; notes are shared files
         os.replace(temp, path)
     except OSError as exc:
         if temp is not None:
             Path(temp).unlink(missing_ok=True)
         raise UsageError(f"-o {path}: cannot write ({exc.strerror})") from None
+
+
+def _new_file_mode() -> int:
+    """0666 less the umask, as open() would give a new file."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from ..derivation import AVERAGE, BACKWARD, FORWARD, GIVEN, UPDATE, Derivation, gradient
 from ..latexnames import latex_name
+from ..notation import layer_label
 from ..select import of_example, select
 from .latex_content import LARGE_STEPS, Block, Cell, Math, Para, Selection, Table, Text
 from .latex_printer import value_latex
@@ -111,7 +112,7 @@ def _summary(d: Derivation) -> list[Block]:
         largest = max(params, key=lambda p: _magnitude(d, gradient(p)))
         rows.append(
             (
-                Text(str(layer)),
+                Text(layer_label(d.network, layer)),
                 Text(str(len(params))),
                 Math(f"{latex_name(gradient(largest))} = {value_latex(d, gradient(largest))}"),
             )

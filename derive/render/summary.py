@@ -181,10 +181,11 @@ def _layers(d: Derivation) -> Table:
 def _largest(d: Derivation) -> Table:
     sized = [(_magnitude(d[gradient(p)].value), p) for p in d.parameters]
     known = sorted(((s, p) for s, p in sized if s is not None), key=lambda sp: (-sp[0], sp[1]))
-    layer_of = {p: l for l, ws, bs in layer_parameters(d) for p in (*ws, *bs)}
+    layers = layer_parameters(d)
+    layer_of = {p: layer_label(d.network, l) for l, ws, bs in layers for p in (*ws, *bs)}
     title = f"Largest gradients (top {LARGEST} by |∂C/∂p|)"
     table = _table(title, "Parameter", "Layer", "p", "∂C/∂p", "New p")
     for _, p in known[:LARGEST]:
         cells = (d[p].value, d[gradient(p)].value, d[f"new_{p}"].value)
-        table.add_row(p, str(layer_of[p]), *(format_number(v, d.decimals) for v in cells))
+        table.add_row(p, layer_of[p], *(format_number(v, d.decimals) for v in cells))
     return table
