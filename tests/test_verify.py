@@ -113,26 +113,25 @@ def test_tolerance_rules() -> None:
     assert tol.fd_close(1.0 + 5e-6, 1.0) and not tol.fd_close(1.0 + 5e-5, 1.0)
 
 
-def test_symbol_without_value_exits_2_with_one_line(tmp_path: Path) -> None:
+def one_weight(tmp_path: Path, activation: str, extra: str = "") -> Path:
+    """Seed 000's one-weight network with the weight as the symbol w, and ``extra`` keys."""
     path = tmp_path / "sym.yaml"
     path.write_text(
-        "layers: [{size: 1}, {size: 1, activation: linear, weights: [[w]]}]\n"
-        "examples: [{input: [1.5], target: [0.5]}]\ncost: squared_error\n",
+        f"layers: [{{size: 1}}, {{size: 1, activation: {activation}, weights: [[w]]}}]\n"
+        f"examples: [{{input: [1.5], target: [0.5]}}]\ncost: squared_error\n{extra}",
         encoding="utf-8",
     )
-    result = runner.invoke(app, ["verify", str(path)])
+    return path
+
+
+def test_symbol_without_value_exits_2_with_one_line(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["verify", str(one_weight(tmp_path, "linear"))])
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and "give symbol 'w' a value" in result.stderr
 
 
 def test_symbol_with_value_is_verified(tmp_path: Path) -> None:
-    path = tmp_path / "sym.yaml"
-    path.write_text(
-        "layers: [{size: 1}, {size: 1, activation: linear, weights: [[w]]}]\n"
-        "examples: [{input: [1.5], target: [0.5]}]\ncost: squared_error\n"
-        "learning_rate: eta_\nvalues: {w: 0.8, eta_: 0.1}\n",
-        encoding="utf-8",
-    )
+    path = one_weight(tmp_path, "linear", "learning_rate: eta_\nvalues: {w: 0.8, eta_: 0.1}\n")
     report = verify(load_network(path), steps=2)
     assert report.ok
     assert report.parameters[0].numpy == pytest.approx(4.5 * 0.8 - 1.5)
@@ -140,13 +139,7 @@ def test_symbol_with_value_is_verified(tmp_path: Path) -> None:
 
 def test_learning_rate_without_a_value_is_one_line(tmp_path: Path) -> None:
     # the symbolic derivation would keep η and the forward values as symbols: refuse first
-    path = tmp_path / "eta.yaml"
-    path.write_text(
-        "layers: [{size: 1}, {size: 1, activation: sigmoid, weights: [[w]]}]\n"
-        "examples: [{input: [1.5], target: [0.5]}]\ncost: squared_error\n"
-        "learning_rate: eta_\nvalues: {w: 0.8}\n",
-        encoding="utf-8",
-    )
+    path = one_weight(tmp_path, "sigmoid", "learning_rate: eta_\nvalues: {w: 0.8}\n")
     result = runner.invoke(app, ["verify", str(path)])
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1
