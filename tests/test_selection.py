@@ -95,6 +95,10 @@ def test_only_in_markdown_derives_the_chosen_step(d: Derivation) -> None:
             ["explain", MINIBATCH, "--example", "2", "--only", "dC/dw5[1]", "--format", "json"],
             "--only 'dC/dw5[1]' matches nothing in example 2",
         ),
+        (
+            ["latex", MINIBATCH, "--example", "2", "--only", "dC/dw5[1]"],
+            "--only 'dC/dw5[1]' matches nothing in example 2",
+        ),
     ],
 )
 def test_bad_choices_are_one_line_exit_2(args: list[str], message: str) -> None:

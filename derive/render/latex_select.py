@@ -8,7 +8,7 @@ from dataclasses import replace
 from ..derivation import AVERAGE, BACKWARD, FORWARD, GIVEN, UPDATE, Derivation, gradient
 from ..latexnames import latex_name
 from ..notation import layer_label
-from ..select import of_example, select
+from ..select import chosen, of_example
 from .latex_content import LARGE_STEPS, Block, Cell, Math, Para, Selection, Table, Text
 from .latex_printer import value_latex
 
@@ -18,7 +18,7 @@ DERIVED = (FORWARD, BACKWARD, AVERAGE)
 def choose(d: Derivation, only: str | None = None, example: int | None = None) -> Selection:
     """What ``--only`` names (or, for a large network, one gradient's derivation), kept to one
     example's steps with ``--example`` K."""
-    selection = _by_name(d, only)
+    selection = _by_name(d, only, example)
     if example is None:
         return selection
     kept = of_example(d, example)
@@ -28,12 +28,12 @@ def choose(d: Derivation, only: str | None = None, example: int | None = None) -
     return replace(selection, names=names, note=f"{selection.note} {shown}".strip())
 
 
-def _by_name(d: Derivation, only: str | None) -> Selection:
+def _by_name(d: Derivation, only: str | None, example: int | None) -> Selection:
     large = len(d.steps) > LARGE_STEPS
     if only is None and not large:
         return Selection()
     if only is not None:
-        names = {q.name for q in select(d, only)}
+        names = {q.name for q in chosen(d, only=only, example=example)}
         note = f"Only the quantities matching {only!r} are derived here."
     else:
         names = _default(d)
