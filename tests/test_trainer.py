@@ -93,6 +93,17 @@ def network_file(
     return path
 
 
+def one_weight(tmp_path: Path, activation: str, extra: str = "") -> Path:
+    """Seed 000's one-weight network with the weight as the symbol w, and ``extra`` keys."""
+    path = tmp_path / "sym.yaml"
+    path.write_text(
+        f"layers: [{{size: 1}}, {{size: 1, activation: {activation}, weights: [[w]]}}]\n"
+        f"examples: [{{input: [1.5], target: [0.5]}}]\ncost: squared_error\n{extra}",
+        encoding="utf-8",
+    )
+    return path
+
+
 def flat_gradient(model: Model, x: Any, y: Any) -> np.ndarray:
     parts = []
     for gw, gb in gradients(model, x, y):
@@ -282,12 +293,7 @@ def test_seeded_shuffle_is_deterministic_and_learns(tmp_path: Path) -> None:
 
 
 def test_free_symbol_without_value_is_a_clear_error(tmp_path: Path) -> None:
-    path = tmp_path / "sym.yaml"
-    path.write_text(
-        "layers: [{size: 1}, {size: 1, activation: linear, weights: [[w]]}]\n"
-        "examples: [{input: [1.5], target: [0.5]}]\ncost: squared_error\n",
-        encoding="utf-8",
-    )
+    path = one_weight(tmp_path, "linear")
     with pytest.raises(InputError, match=r"layers\[1\].weights: the trainer needs numbers.*'w'"):
         model_from_network(load_network(path))
 

@@ -19,7 +19,7 @@ from derive.render.verify_tables import render
 from derive.verify import Tolerance, verify
 
 from .conftest import CASES
-from .test_trainer import COMBOS, network_file
+from .test_trainer import COMBOS, network_file, one_weight
 
 runner = CliRunner()
 BLOG = str(CASES / "blog-2-3-1.yaml")
@@ -111,17 +111,6 @@ def test_tolerance_rules() -> None:
     assert tol.close(1.0, 1.0 + 5e-10) and not tol.close(1.0, 1.0 + 5e-9)
     assert tol.close(0.0, 1e-13) and not tol.close(0.0, 1e-11)
     assert tol.fd_close(1.0 + 5e-6, 1.0) and not tol.fd_close(1.0 + 5e-5, 1.0)
-
-
-def one_weight(tmp_path: Path, activation: str, extra: str = "") -> Path:
-    """Seed 000's one-weight network with the weight as the symbol w, and ``extra`` keys."""
-    path = tmp_path / "sym.yaml"
-    path.write_text(
-        f"layers: [{{size: 1}}, {{size: 1, activation: {activation}, weights: [[w]]}}]\n"
-        f"examples: [{{input: [1.5], target: [0.5]}}]\ncost: squared_error\n{extra}",
-        encoding="utf-8",
-    )
-    return path
 
 
 def test_symbol_without_value_exits_2_with_one_line(tmp_path: Path) -> None:
