@@ -12,11 +12,11 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from derive.answers import load_answers
-from derive.backprop import derive
-from derive.check import Checker
-from derive.loader import load_network
-from derive.rounding import format_number
+from derive.derivation.build import derive
+from derive.grade.answers import load_answers
+from derive.grade.checker import Checker
+from derive.numbers.rounding import format_number
+from derive.spec.load import load_network
 
 ROOT = Path(__file__).resolve().parent.parent
 NETWORK = ROOT / "cases" / "blog-2-3-1.yaml"

@@ -30,7 +30,7 @@ import sympy as sp
 
 from derive import derive, load_network
 from derive.functions import ACTIVATIONS, COSTS
-from derive.model import Activation, Example, Layer, Network
+from derive.spec.network import Activation, Example, Layer, Network
 
 ROOT = Path(__file__).resolve().parent.parent
 DIGITS = ROOT / "cases" / "3b1b-784-16-16-10.yaml"

@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped, unused-ignore]
 
-from derive.sgd import SMALL_BATCH, Plan, as_rows, blas_threads, sgd_epoch
-from derive.trainer import Layer, Model
+from derive.train.backprop import Layer, Model
+from derive.train.sgd import SMALL_BATCH, Plan, as_rows, blas_threads, sgd_epoch
 
 SIZES = (784, 30, 10)
 Array = Any

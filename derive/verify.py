@@ -19,12 +19,12 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from .backprop import derive
-from .derivation import Derivation
-from .model import Network
-from .train_data import examples
-from .trainer import Model, cost, gradients, model_from_network, number, step
-from .writer import with_model
+from .derivation.build import derive
+from .derivation.quantity import Derivation
+from .spec.network import Network
+from .train.backprop import Model, cost, gradients, model_from_network, number, step
+from .train.data import examples
+from .train.weights import with_model
 
 Array = Any
 

@@ -8,9 +8,9 @@ from contextlib import chdir
 from functools import cache
 from pathlib import Path
 
-from derive.backprop import derive
-from derive.derivation import Derivation
-from derive.loader import load_network
+from derive.derivation.build import derive
+from derive.derivation.quantity import Derivation
+from derive.spec.load import load_network
 from tests.conftest import CASES, ROOT
 
 # seed 003: the blogger's 21 backward-step values, carried by hand to 4 decimals

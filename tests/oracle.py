@@ -8,7 +8,7 @@ from typing import Any
 import sympy as sp
 
 from derive.functions import ACTIVATIONS, COSTS
-from derive.model import Network
+from derive.spec.network import Network
 
 
 def composed_cost(network: Network) -> tuple[Any, list[Any]]:

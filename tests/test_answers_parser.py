@@ -15,11 +15,11 @@ import sympy.parsing.sympy_parser
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from derive.answers import answers_from_text, load_answers
-from derive.check import Checker
 from derive.errors import InputError
-from derive.expression_parser import Unreadable, parse_expression, parse_number
-from derive.loader import load_network
+from derive.grade.answers import answers_from_text, load_answers
+from derive.grade.checker import Checker
+from derive.grade.parse import Unreadable, parse_expression, parse_number
+from derive.spec.load import load_network
 
 from .conftest import CASES
 

@@ -120,10 +120,10 @@ def test_a_missing_optional_package_is_one_line(monkeypatch: pytest.MonkeyPatch)
         monkeypatch.delitem(sys.modules, name)
     for name in (
         "derive.verify",
-        "derive.render.verify_tables",
-        "derive.trainer",
-        "derive.sgd",
-        "derive.train_data",
+        "derive.render.reports.verify",
+        "derive.train.backprop",
+        "derive.train.sgd",
+        "derive.train.data",
     ):
         monkeypatch.delitem(sys.modules, name, raising=False)
     monkeypatch.setitem(sys.modules, "numpy", None)  # import numpy now fails

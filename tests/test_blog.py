@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from derive import Derivation, derive, load_network
 from derive.cli import app
-from derive.rounding import round_half_away
+from derive.numbers.rounding import round_half_away
 
 from .conftest import CASES
 from .oracle import float_forward_2_3_1

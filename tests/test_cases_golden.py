@@ -14,7 +14,7 @@ import pytest
 from derive import derive, load_network
 from derive.render import render
 from derive.render.summary import SUMMARY_STEPS, explain_output
-from derive.render.text import as_text
+from derive.render.tables import as_text
 
 from .conftest import CASES, Golden
 

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from derive import derive
 from derive.functions import ACTIVATIONS, COSTS
-from derive.model import Activation, Example, Layer, Network
+from derive.spec.network import Activation, Example, Layer, Network
 
 from .oracle import diff_gradients
 
@@ -62,7 +62,8 @@ def test_every_activation_and_cost_is_covered() -> None:
 
 def test_a_wrong_local_derivative_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
     """The oracle is not vacuous: break σ' (forget the (1 − O) factor) and the test fails."""
-    from derive import calculus, chainrule
+    from derive import functions as calculus
+    from derive.derivation import example as chainrule
 
     real = calculus.activation_derivative
 

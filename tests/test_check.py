@@ -16,11 +16,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from derive.answers import answers_from_text
-from derive.check import Checker, Report, Tolerance
 from derive.cli.app import app
-from derive.equivalence import equivalent
-from derive.loader import load_network
+from derive.grade.answers import answers_from_text
+from derive.grade.checker import Checker, Report, Tolerance
+from derive.grade.equivalence import equivalent
+from derive.spec.load import load_network
 
 from .conftest import CASES
 
@@ -125,7 +125,7 @@ def test_tolerance_options_replace_the_unit_rule() -> None:
 
 
 def test_the_blog_demo_flags_exactly_its_three_wrong_figures(blog: Checker) -> None:
-    from derive.answers import load_answers
+    from derive.grade.answers import load_answers
 
     report = blog.check(load_answers(BLOG_ANSWERS))
     wrong = {r.quantity: r for r in report.results if r.verdict != "correct"}

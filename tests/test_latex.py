@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from derive.backprop import derive
 from derive.cli.app import app
-from derive.derivation import gradient
-from derive.latexnames import latex_name, latex_number, latex_text
-from derive.loader import load_network
-from derive.render.latex import render
-from derive.rounding import format_number
+from derive.derivation.build import derive
+from derive.derivation.quantity import gradient
+from derive.numbers.rounding import format_number
+from derive.render.document.latex import render
+from derive.render.document.names import latex_name, latex_number, latex_text
+from derive.spec.load import load_network
 from tests.conftest import CASES, Golden
 from tests.latex_cases import (
     BLOG_STEPS,

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from derive.backprop import derive
-from derive.derivation import Derivation
-from derive.loader import load_network
-from derive.render.latex import PACKAGES, render
+from derive.derivation.build import derive
+from derive.derivation.quantity import Derivation
+from derive.render.document.latex import PACKAGES, render
 from derive.render.values import value_text
+from derive.spec.load import load_network
 from tests.conftest import CASES
 from tests.latex_cases import (
     BLOG_STEPS,

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from derive.backprop import derive
 from derive.cli.app import app
-from derive.loader import load_network
-from derive.render.latex import render as render_latex
-from derive.render.markdown import md_text, render
+from derive.derivation.build import derive
+from derive.render.document.latex import render as render_latex
+from derive.render.document.markdown import md_text, render
+from derive.spec.load import load_network
 from tests.conftest import CASES, Golden
 from tests.latex_cases import BLOG_STEPS, HOSTILE, LAYERED, case_files, derived, large_yaml, write
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from derive.answers import answers_from_text
-from derive.check import Checker
-from derive.loader import load_network
-from derive.mistakes import MISTAKES
+from derive.grade.answers import answers_from_text
+from derive.grade.checker import Checker
+from derive.grade.mistakes import MISTAKES
+from derive.spec.load import load_network
 
 from .conftest import CASES
 

@@ -16,13 +16,13 @@ import pytest
 import sympy as sp
 from typer.testing import CliRunner
 
-import derive.chainrule as chainrule
-import derive.derivation as derivation
+import derive.derivation.example as chainrule
+import derive.derivation.quantity as derivation
 from derive import derive, load_network
 from derive.cli.app import app
-from derive.derivation import Derivation
-from derive.model import Activation, Example, Layer, Network
+from derive.derivation.quantity import Derivation
 from derive.render.summary import SUMMARY_STEPS, layer_parameters
+from derive.spec.network import Activation, Example, Layer, Network
 
 from .conftest import CASES, ROOT, Golden
 
@@ -197,9 +197,9 @@ def test_summary_names_layers_alike_in_both_tables() -> None:
     """The largest-gradients table uses the layer table's labels (layered: output is 4)."""
     import re
 
-    from derive.notation import layer_label
     from derive.render.summary import render as summary
-    from derive.render.text import as_text
+    from derive.render.tables import as_text
+    from derive.spec.notation import layer_label
 
     from .conftest import CASES
 

@@ -9,10 +9,10 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from derive.backprop import derive
 from derive.cli import app
-from derive.derivation import Derivation
-from derive.loader import load_network
+from derive.derivation.build import derive
+from derive.derivation.quantity import Derivation
+from derive.spec.load import load_network
 
 from .conftest import CASES
 

@@ -6,7 +6,7 @@ import pytest
 import sympy as sp
 
 from derive import derive, load_network
-from derive.model import Activation, Example, Layer, Network
+from derive.spec.network import Activation, Example, Layer, Network
 
 from .conftest import CASES
 from .oracle import diff_gradients
@@ -80,7 +80,7 @@ def test_an_internal_error_is_one_line_too(monkeypatch: pytest.MonkeyPatch) -> N
     def broken(*args: object, **kwargs: object) -> None:
         raise ZeroDivisionError("a bug")
 
-    monkeypatch.setattr("derive.backprop.Builder.run", broken)
+    monkeypatch.setattr("derive.derivation.build.Builder.run", broken)
     monkeypatch.delenv("DERIVE_DEBUG", raising=False)
     result = CliRunner().invoke(app, ["explain", str(CASES / "blog-2-3-1.yaml")])
     assert result.exit_code == 70
@@ -92,7 +92,7 @@ def test_an_internal_error_is_one_line_too(monkeypatch: pytest.MonkeyPatch) -> N
 
 def test_explain_shows_every_example_and_example_k_only_that_one() -> None:
     from derive.render import render
-    from derive.render.text import as_text
+    from derive.render.tables import as_text
 
     d = derive(load_network(CASES / "minibatch-2-2-1.yaml"))
     everything = as_text(render(d, "text"), width=160)
@@ -104,7 +104,7 @@ def test_explain_shows_every_example_and_example_k_only_that_one() -> None:
 
 
 def test_layer_numbers_follow_the_notation() -> None:
-    from derive.notation import layer_label
+    from derive.spec.notation import layer_label
 
     layered = load_network(CASES / "tanh-2-2-1.yaml")  # w2_11 belongs to layer 2
     assert [layer_label(layered, i) for i in range(3)] == ["1 (input)", "2 (hidden)", "3 (output)"]

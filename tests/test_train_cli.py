@@ -11,15 +11,16 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from derive.chart import cost_chart
 from derive.cli import app
 from derive.errors import InputError
-from derive.loader import load_network
-from derive.model import DataSpec, Network
-from derive.sgd import Plan, evaluate, train
-from derive.train_data import load_data, read_csv, split
-from derive.trainer import model_from_network
-from derive.writer import to_yaml, with_model
+from derive.render.reports.train import cost_chart
+from derive.spec.load import load_network
+from derive.spec.network import DataSpec, Network
+from derive.spec.write import to_yaml
+from derive.train.backprop import model_from_network
+from derive.train.data import load_data, read_csv, split
+from derive.train.sgd import Plan, evaluate, train
+from derive.train.weights import with_model
 
 from .conftest import CASES
 from .test_trainer import network_file

@@ -13,14 +13,12 @@ import pytest
 import sympy as sp
 import yaml
 
-from derive.backprop import derive
+from derive.derivation.build import derive
 from derive.errors import InputError
 from derive.functions import ACTIVATIONS
-from derive.loader import load_network
-from derive.model import Network
-from derive.sgd import Plan, train
-from derive.train_data import examples
-from derive.trainer import (
+from derive.spec.load import load_network
+from derive.spec.network import Network
+from derive.train.backprop import (
     Model,
     Workspace,
     cost,
@@ -33,6 +31,8 @@ from derive.trainer import (
     step,
     with_ones,
 )
+from derive.train.data import examples
+from derive.train.sgd import Plan, train
 from derive.verify import finite_differences
 
 from .oracle import composed_cost, numbers
@@ -261,7 +261,7 @@ def test_no_overflow_or_nan_for_huge_weighted_sums(
 
 def test_softmax_cross_entropy_delta_is_a_minus_y_at_extremes() -> None:
     """The general Jacobian path, clipped, equals the closed form δ = a − y (finite for both)."""
-    from derive.trainer import Layer, _delta, cost_gradient
+    from derive.train.backprop import Layer, _delta, cost_gradient
 
     z = np.array([[1000.0, -1000.0, 3.0], [-1000.0, 1000.0, 2.0], [0.0, 0.0, 1.0]])
     a = ACTIVATIONS["softmax"].numpy(z, 0)

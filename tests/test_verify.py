@@ -10,12 +10,12 @@ import pytest
 import sympy as sp
 from typer.testing import CliRunner
 
-import derive.calculus
-import derive.trainer
+import derive.functions
+import derive.train.backprop
 from derive.cli import app
-from derive.loader import load_network
-from derive.render.text import as_text
-from derive.render.verify_tables import render
+from derive.render.reports.verify import render
+from derive.render.tables import as_text
+from derive.spec.load import load_network
 from derive.verify import Tolerance, verify
 
 from .conftest import CASES
@@ -65,9 +65,9 @@ def _scaled(fn: Any, factor: float) -> Any:
 
 
 def test_wrong_numpy_derivative_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
-    right = derive.trainer.local_derivative
+    right = derive.train.backprop.local_derivative
     monkeypatch.setattr(
-        derive.trainer,
+        derive.train.backprop,
         "local_derivative",
         lambda name, slope, diagonal: _scaled(right(name, slope, diagonal), 1.001),
     )
@@ -80,13 +80,13 @@ def test_wrong_numpy_derivative_is_caught(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_wrong_sympy_derivative_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
-    right = derive.calculus.activation_derivative
+    right = derive.functions.activation_derivative
 
     def wrong(name: str, slope: float, **names: Any) -> Any:
         expr = right(name, slope, **names)
         return expr * sp.Rational(101, 100) if names["i_out"] == "O3" else expr
 
-    monkeypatch.setattr("derive.chainrule.activation_derivative", wrong)
+    monkeypatch.setattr("derive.derivation.example.activation_derivative", wrong)
     report = verify(load_network(BLOG), steps=2)
     assert not report.ok
     bad = {p.name for p in report.parameters if not p.ok}
@@ -96,7 +96,7 @@ def test_wrong_sympy_derivative_is_caught(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_wrong_update_is_caught_by_trajectory(monkeypatch: pytest.MonkeyPatch) -> None:
-    right = derive.trainer.step
+    right = derive.train.backprop.step
     monkeypatch.setattr(
         derive.verify, "step", lambda model, x, y, lr: right(model, x, y, lr * 1.0001)
     )

@@ -42,8 +42,8 @@ def check(
     Exit code 0 when every answer is correct, 1 when any is not, 2 for a bad file.
     Example: derive check cases/blog-2-3-1.yaml cases/blog-2-3-1.answers.yaml
     """
-    from ..check import grade
-    from ..render.check_report import render
+    from ..grade.checker import grade
+    from ..render.reports.check import render
 
     with handled():
         reports = grade(network, answers, decimals=decimals, rtol=rtol, atol=atol)
@@ -57,9 +57,9 @@ def template(network: NetworkFile) -> None:
 
     Example: derive template cases/blog-2-3-1.yaml > answers.yaml
     """
-    from ..backprop import derive
-    from ..loader import load_network
-    from ..render.check_report import template as blank
+    from ..derivation.build import derive
+    from ..render.reports.check import template as blank
+    from ..spec.load import load_network
 
     with handled():
         emit(blank(derive(load_network(network))))

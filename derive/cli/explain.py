@@ -59,9 +59,9 @@ def explain(
 
     Large networks (more than 200 steps) get a summary; --full or --only show steps in full.
     """
-    from ..backprop import derive
-    from ..loader import load_network
+    from ..derivation.build import derive
     from ..render.summary import explain_output
+    from ..spec.load import load_network
 
     with handled():
         net = load_network(file)

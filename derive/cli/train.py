@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,7 +10,9 @@ from typing import Annotated, Any
 
 import typer
 
+from ..errors import UsageError
 from .app import NetworkFile, app, emit, handled
+from .files import write_atomically
 
 
 @contextmanager
@@ -27,11 +30,25 @@ def _progress(batches: int, epochs: int) -> Iterator[Any]:
         yield advance
 
 
-def _run(file: Path, options: dict[str, Any]) -> Any:
-    with handled():
-        from ..training import run_training
+def _run(file: Path, options: dict[str, Any], *, output: Path | None, plot: Path | None) -> Any:
+    """Train, write the -o and --plot files, and return the report."""
+    from ..render.reports.plot import cost_plot
+    from ..render.reports.train import render
+    from ..spec.write import to_yaml
+    from ..train.run import run_training
 
-        return run_training(file, progress=_progress, **options)
+    if options["lr"] is not None and not (math.isfinite(options["lr"]) and options["lr"] > 0):
+        raise UsageError(f"--lr must be a positive number, not {options['lr']}")
+    run = run_training(file, progress=_progress, **options)
+    notes = [run.summary]
+    if output is not None:
+        write_atomically(output, to_yaml(run.trained, destination=output), force=True)
+        notes.append(f"Trained network written to {output}")
+    if plot is not None:
+        fmt = plot.suffix.lstrip(".").lower() or "png"
+        write_atomically(plot, cost_plot(run.costs, test=run.test_costs, fmt=fmt), force=True)
+        notes.append(f"Cost curve saved to {plot}")
+    return render(run.history, chart=plot is None, notes=notes)
 
 
 @app.command()
@@ -52,5 +69,7 @@ def train(
 
     Example: derive train cases/blog-2-3-1.yaml --epochs 20 --batch-size 1 -o trained.yaml
     """
-    options = dict(epochs=epochs, batch_size=batch_size, lr=lr, seed=seed, output=output, plot=plot)
-    emit(_run(file, options))
+    options = dict(epochs=epochs, batch_size=batch_size, lr=lr, seed=seed)
+    with handled():
+        report = _run(file, options, output=output, plot=plot)
+    emit(report)

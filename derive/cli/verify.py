@@ -24,8 +24,8 @@ def verify(
     Example: derive verify cases/blog-2-3-1.yaml --steps 5
     """
     with handled():
-        from ..loader import load_network
-        from ..render.verify_tables import render
+        from ..render.reports.verify import render
+        from ..spec.load import load_network
         from ..verify import Tolerance
         from ..verify import verify as check
 

@@ -10,12 +10,12 @@ from collections.abc import Callable
 from importlib import import_module
 from typing import Any
 
-from ..derivation import Derivation
+from ..derivation.quantity import Derivation
 
 FORMATS = {
     "text": ("derive.render.console", "render"),
     "json": ("derive.render.jsonout", "render"),
-    "markdown": ("derive.render.markdown", "render"),
+    "markdown": ("derive.render.document.markdown", "render"),
 }
 
 

@@ -8,11 +8,20 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..derivation import AVERAGE, BACKWARD, COST, FORWARD, GIVEN, UPDATE, Derivation, Quantity
+from ..derivation.quantity import (
+    AVERAGE,
+    BACKWARD,
+    COST,
+    FORWARD,
+    GIVEN,
+    UPDATE,
+    Derivation,
+    Quantity,
+)
+from ..derivation.selection import of_example
 from ..functions import ACTIVATIONS, COSTS
-from ..notation import display, layer_label
-from ..printing import TextPrinter
-from ..select import of_example
+from ..spec.notation import display, layer_label
+from .plain import TextPrinter
 from .values import exact_note, number_text, value_lookup, value_text
 
 

@@ -6,8 +6,8 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from ..derivation import Derivation, Quantity
-from ..printing import AsciiPrinter
+from ..derivation.quantity import Derivation, Quantity
+from .plain import AsciiPrinter
 
 
 def _number(value: Any) -> float | None:

@@ -17,14 +17,14 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..derivation import Derivation, Quantity, gradient
+from ..derivation.quantity import Derivation, Quantity, gradient
+from ..derivation.selection import chosen
 from ..errors import UsageError
 from ..functions import ACTIVATIONS
-from ..notation import display, layer_label
-from ..printing import TextPrinter
-from ..rounding import format_number
-from ..select import chosen
+from ..numbers.rounding import format_number
+from ..spec.notation import display, layer_label
 from . import render as render_format
+from .plain import TextPrinter
 from .values import value_lookup, value_text
 
 SUMMARY_STEPS = 200  # more backward steps than this: a summary unless --full
@@ -55,7 +55,7 @@ def _matrix(d: Derivation, fmt: str, example: int | None) -> str:
         raise UsageError("--view matrix is text output; use --format text (or leave it out)")
     if example is not None:
         raise UsageError("--view matrix puts every example side by side; leave out --example")
-    from .matrix import render as render_matrix
+    from .vector import render as render_matrix
 
     return render_matrix(d)
 

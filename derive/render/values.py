@@ -7,10 +7,10 @@ from typing import Any
 
 import sympy as sp
 
-from ..derivation import GIVEN, Derivation, Quantity
-from ..notation import display
-from ..printing import TextPrinter
-from ..rounding import drifted, format_given, format_number, significant
+from ..derivation.quantity import GIVEN, Derivation, Quantity
+from ..numbers.rounding import drifted, format_given, format_number, significant
+from ..spec.notation import display
+from .plain import TextPrinter
 
 
 def number_text(value: Any, decimals: int, *, given: bool = False) -> str:

@@ -1,0 +1,199 @@
+"""Backpropagation by the chain rule, recorded as named quantities (see quantity.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sympy as sp
+
+from ..errors import UsageError
+from ..functions import COSTS
+from ..numbers.arithmetic import Arithmetic, EvaluationError, FloatArithmetic, Value, arithmetic_for
+from ..spec.network import Entry, Network
+from ..spec.notation import Namer, free_symbols, namer_for, parameter_names
+from .example import ExampleChain, LayerParams
+from .quantity import (
+    AVERAGE,
+    BACKWARD,
+    COST,
+    FORWARD,
+    GIVEN,
+    UPDATE,
+    Derivation,
+    Quantity,
+    S,
+    gradient,
+    ordered_add,
+    ordered_mul,
+)
+
+
+def derive(
+    network: Network, *, carry: str = "exact", decimals: int = 4, general: bool = False
+) -> Derivation:
+    """Derive every ∂C/∂w and ∂C/∂b of ``network`` by the chain rule, with numbers.
+
+    Symbols written in the file stay symbolic (numbers from ``values:`` are shown beside them);
+    ``general`` keeps every given value symbolic and prints the general chain-rule formulas.
+    """
+    if carry not in ("exact", "rounded"):
+        raise UsageError(f"--carry must be exact or rounded, not {carry!r}")
+    if not 0 <= decimals <= 15:
+        raise UsageError(f"--decimals must be between 0 and 15, not {decimals}")
+    if not network.examples:
+        raise UsageError(f"{network.source} has no examples: to derive, add examples: [...]")
+    return Builder(network, carry=carry, decimals=decimals, general=general).run()
+
+
+class Builder:
+    """Defines quantities in derivation order, evaluating each as it is defined."""
+
+    def __init__(self, network: Network, *, carry: str, decimals: int, general: bool) -> None:
+        self.net = network
+        self.namer: Namer = namer_for(network)
+        self.params = parameter_names(network, self.namer)
+        self.symbol_values = dict(network.values)
+        symbols = free_symbols(network)
+        symbolic = bool(symbols) or general
+        if symbolic and carry == "rounded":
+            raise UsageError("--carry rounded needs numbers; this derivation keeps symbols")
+        self.general = general
+        self.arith: Arithmetic = arithmetic_for(carry, decimals, symbolic=symbolic)
+        # A second, exact float evaluation: beside hand-rounded values, or with the numbers
+        # of ``values:`` beside symbolic ones.
+        numbers = not general and symbols <= set(self.symbol_values)
+        shadow = carry == "rounded" or (symbolic and numbers)
+        self.exact: Arithmetic | None = FloatArithmetic() if shadow else None
+        self.carry, self.decimals = carry, decimals
+        self.q: dict[str, Quantity] = {}
+        self.env: dict[str, Value] = {}
+        self.exact_env: dict[str, Value] = {}
+        self.alias_of: dict[str, str] = {}
+        self.step = 0
+        self.many = len(network.examples) > 1
+        self.layer_params = _layer_params(network, self.params)
+        self.distribution = symbolic and COSTS[network.cost].distribution
+
+    def given(self, name: str, entry: Entry, **meta: Any) -> None:
+        raw = S(name) if self.general else S(entry) if isinstance(entry, str) else entry
+        value = self.arith.given(raw)
+        self.env[name] = value
+        exact = None
+        if self.exact is not None:
+            number = self.symbol_values.get(entry, 0.0) if isinstance(entry, str) else entry
+            exact = self.exact_env[name] = self.exact.given(number)
+        self.q[name] = Quantity(name, GIVEN, value=value, exact=exact, **meta)
+
+    def define(
+        self,
+        name: str,
+        section: str,
+        formula: sp.Expr,
+        *,
+        numbered: bool = False,
+        aliases: tuple[str, ...] = (),
+        **meta: Any,  # shown=, chain=, layer=, example= of Quantity
+    ) -> None:
+        try:
+            value = self.arith.finish(self.arith.evaluate(formula, self.env))
+        except EvaluationError as exc:
+            raise EvaluationError(f"{self.net.source}: {name}: {exc}") from None
+        if self.distribution and section in (BACKWARD, AVERAGE):
+            value = self._targets_sum_to_one(value, meta.get("example"))
+        carried = self._opaque(name, section, value)
+        exact = None
+        if self.exact is not None:
+            exact = self.exact.evaluate(formula, self.exact_env)
+            self.exact_env.update(dict.fromkeys((name, *aliases), exact))
+        self.env.update(dict.fromkeys((name, *aliases), carried))
+        self.alias_of.update(dict.fromkeys(aliases, name))
+        if numbered:
+            self.step += 1
+        self.q[name] = Quantity(
+            name,
+            section,
+            formula,
+            value,
+            exact=exact,
+            aliases=aliases,
+            step=self.step if numbered else None,
+            opaque=carried is not value,
+            **meta,
+        )
+
+    def _opaque(self, name: str, section: str, value: Value) -> Value:
+        """What later formulas see. Symbolic forward values that are not plain polynomials
+        (σ(w·x + b), ...) stay under their own name, so results read as people write them:
+        ∂C/∂w = a(L-1)·a(L)·(1 - a(L))·2·(a(L) - y), not a page of nested exponentials."""
+        if self.arith.numeric or section not in (FORWARD, COST):
+            return value
+        if self.general or value.has(sp.exp, sp.log, sp.tanh, sp.Piecewise):
+            return S(name)
+        return value
+
+    def _targets_sum_to_one(self, value: Value, example: int | None) -> Value:
+        """Use Σ y = 1 (categorical targets): eliminating one target at a time, keep the
+        shortest form; softmax with cross-entropy then gives ∂C/∂z_j = O_j - y_j."""
+        indices = [example - 1] if example else range(len(self.net.examples))
+        best = value
+        for e in indices:
+            ys = [self.env[self.sfx(self.namer.target(j), e)] for j in range(self.net.sizes[-1])]
+            for k, y in enumerate(ys):
+                if not isinstance(y, sp.Symbol):
+                    continue
+                rest = sp.Add(*[t for i, t in enumerate(ys) if i != k])
+                candidate = sp.factor_terms(sp.expand(best.xreplace({y: 1 - rest})))
+                if sp.count_ops(candidate) < sp.count_ops(best):
+                    best = candidate
+        return best
+
+    def sfx(self, name: str, example: int) -> str:
+        return f"{name}[{example + 1}]" if self.many else name
+
+    def run(self) -> Derivation:
+        for name, entry in self.params:
+            self.given(name, entry)
+        self.given("eta", self.net.learning_rate)
+        examples = [ExampleChain(self, e) for e in range(len(self.net.examples))]
+        for example in examples:
+            example.forward_and_cost()
+        if self.many:
+            parts = [S(self.sfx("C", e)) for e in range(len(examples))]
+            self.define("C", COST, ordered_mul(sp.Rational(1, len(parts)), ordered_add(*parts)))
+        for example in examples:
+            example.backward()
+        self.average_and_update()
+        return Derivation(
+            network=self.net,
+            carry=self.carry,
+            decimals=self.decimals,
+            arithmetic=self.arith.name,
+            quantities=dict(self.q),
+            parameters=tuple(name for name, _ in self.params),
+            alias_of=dict(self.alias_of),
+        )
+
+    def average_and_update(self) -> None:
+        n = len(self.net.examples)
+        for name, _ in self.params:
+            if self.many:
+                terms = [S(self.sfx(gradient(name), e)) for e in range(n)]
+                self.define(
+                    gradient(name),
+                    AVERAGE,
+                    ordered_mul(sp.Rational(1, n), ordered_add(*terms)),
+                    numbered=True,
+                )
+        for name, _ in self.params:
+            step = ordered_mul(S("eta"), S(gradient(name)))
+            self.define(f"new_{name}", UPDATE, ordered_add(S(name), -step))
+
+
+def _layer_params(network: Network, params: list[tuple[str, Entry]]) -> LayerParams:
+    """Parameter names per layer: (weights row by row, biases), in the order params lists them."""
+    names = iter(name for name, _ in params)
+    out = {}
+    for l, layer in enumerate(network.layers[1:], start=1):
+        rows = [[next(names) for _ in row] for row in layer.weights]
+        out[l] = (rows, [next(names) for _ in layer.biases or ()])
+    return out

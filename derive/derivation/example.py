@@ -1,0 +1,205 @@
+"""The chain rule for one training example: its forward pass, its cost and its backward steps,
+each recorded as a named quantity on a ``Recorder`` (the builder in build.py is the one there is).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+import sympy as sp
+
+from ..functions import ACTIVATIONS, COSTS, activation_derivative, tidy
+from ..spec.network import Entry, Network
+from ..spec.notation import Namer, partial
+from .quantity import BACKWARD, COST, FORWARD, S, ordered_add, ordered_mul
+
+LayerParams = dict[int, tuple[list[list[str]], list[str]]]  # layer → (weights by row, biases)
+
+
+class Recorder(Protocol):
+    """Where an example's quantities go: names them, evaluates and records them in order."""
+
+    @property
+    def net(self) -> Network: ...
+    @property
+    def namer(self) -> Namer: ...
+    @property
+    def many(self) -> bool: ...
+    @property
+    def layer_params(self) -> LayerParams: ...
+    def sfx(self, name: str, example: int) -> str: ...
+    def given(self, name: str, entry: Entry, **meta: Any) -> None: ...
+    def define(
+        self,
+        name: str,
+        section: str,
+        formula: sp.Expr,
+        *,
+        numbered: bool = False,
+        aliases: tuple[str, ...] = (),
+        **meta: Any,
+    ) -> None: ...
+
+
+class ExampleChain:
+    """Forward pass, cost and backward steps for one training example."""
+
+    def __init__(self, builder: Recorder, index: int) -> None:
+        self.b = builder
+        self.e = index
+        self.ex = builder.net.examples[index]
+        # z's terms by the symbol they hold: ∂z/∂w and ∂z/∂O are sympy.diff of that one term
+        # (linearity), which keeps wide layers fast
+        self.z_terms: dict[str, dict[str, sp.Expr]] = {}
+        self.cost_expr: sp.Expr = sp.S.Zero
+
+    def n(self, name: str) -> str:
+        return self.b.sfx(name, self.e)
+
+    def act(self, layer: int, j: int) -> str:
+        return self.n(self.b.namer.act(layer, j))
+
+    def z(self, layer: int, j: int) -> str:
+        return self.n(self.b.namer.z(layer, j))
+
+    def forward_and_cost(self) -> None:
+        b, namer = self.b, self.b.namer
+        meta: dict[str, Any] = {"example": self.e + 1 if self.b.many else None}
+        for k, entry in enumerate(self.ex.input):
+            b.given(self.act(0, k), entry, layer=0, **meta)
+        for j, entry in enumerate(self.ex.target):
+            b.given(self.n(namer.target(j)), entry, **meta)
+        for l, layer in enumerate(b.net.layers[1:], start=1):
+            w_names, b_names = b.layer_params[l]
+            for j, row in enumerate(w_names):
+                terms = [ordered_mul(S(w), S(self.act(l - 1, k))) for k, w in enumerate(row)]
+                terms += [S(b_names[j])] if b_names else []
+                by_symbol = {w: t for w, t in zip(row, terms, strict=False)}
+                by_symbol.update((self.act(l - 1, k), t) for k, t in enumerate(terms[: len(row)]))
+                if b_names:
+                    by_symbol[b_names[j]] = terms[-1]
+                self.z_terms[self.z(l, j)] = by_symbol
+                b.define(self.z(l, j), FORWARD, ordered_add(*terms), layer=l, **meta)
+            assert layer.activation is not None
+            act = ACTIVATIONS[layer.activation.name]
+            zs = [S(self.z(l, j)) for j in range(layer.size)]
+            outs = act.sympy(zs, layer.activation.param("slope", act.default_slope))
+            for j, out in enumerate(outs):
+                shown = sp.Function(act.symbol)(zs[j]) if act.elementwise else None
+                b.define(self.act(l, j), FORWARD, out, shown=shown, layer=l, **meta)
+        last = len(b.net.layers) - 1
+        a = [S(self.act(last, j)) for j in range(b.net.layers[-1].size)]
+        y = [S(self.n(namer.target(j))) for j in range(len(a))]
+        self.cost_expr = COSTS[b.net.cost].sympy(a, y)
+        b.define(self.n("C"), COST, self.cost_expr, **meta)
+
+    def backward(self) -> None:
+        last = len(self.b.net.layers) - 1
+        for l in range(last, 0, -1):
+            layer = self.b.net.layers[l]
+            assert layer.activation is not None
+            if ACTIVATIONS[layer.activation.name].elementwise:
+                for j in range(layer.size):
+                    self.d_output(l, j)
+                    self.d_activation(l, j, j)
+                    self.d_z(l, j)
+                    self.d_weights(l, j)
+            else:
+                for j in range(layer.size):
+                    self.d_output(l, j)
+                for j in range(layer.size):
+                    for i in range(layer.size):
+                        self.d_activation(l, i, j)
+                    self.d_z(l, j)
+                    self.d_weights(l, j)
+
+    def step(self, name: str, formula: sp.Expr, l: int, **meta: Any) -> None:
+        ex = self.e + 1 if self.b.many else None
+        self.b.define(name, BACKWARD, formula, numbered=True, layer=l, example=ex, **meta)
+
+    def p(self, num: str, den: str) -> str:
+        """The name of ∂num/∂den for this example (base names in, suffix added once)."""
+        return self.n(partial(num, den))
+
+    def d_output(self, l: int, j: int) -> None:
+        """∂C/∂O_j: from the cost for the output layer, else a sum over the next layer."""
+        namer, out = self.b.namer, self.b.namer.act(l, j)
+        if l == len(self.b.net.layers) - 1:
+            self.step(self.p("C", out), tidy(sp.diff(self.cost_expr, S(self.n(out)))), l)
+            return
+        chain, formula = [], []
+        for k in range(self.b.net.layers[l + 1].size):
+            z, dz = namer.z(l + 1, k), S(self.p("C", namer.z(l + 1, k)))
+            chain.append(ordered_mul(dz, S(self.p(z, out))))
+            formula.append(ordered_mul(dz, self.local(self.n(z), self.n(out))))
+        self.step(self.p("C", out), ordered_add(*formula), l, chain=ordered_add(*chain))
+
+    def d_activation(self, l: int, i: int, j: int) -> None:
+        """∂O_i/∂z_j, the activation's local derivative (a Jacobian entry for softmax)."""
+        namer, layer = self.b.namer, self.b.net.layers[l]
+        assert layer.activation is not None
+        act = ACTIVATIONS[layer.activation.name]
+        formula = activation_derivative(
+            act.name,
+            layer.activation.param("slope", act.default_slope),
+            i_out=self.act(l, i),
+            j_out=self.act(l, j),
+            j_z=self.z(l, j),
+            diagonal=i == j,
+        )
+        shown = sp.Function(act.symbol + "'")(S(self.z(l, j))) if act.elementwise else None
+        self.step(self.p(namer.act(l, i), namer.z(l, j)), formula, l, chain=shown)
+
+    def d_z(self, l: int, j: int) -> None:
+        """∂C/∂z_j = Σ_i ∂C/∂O_i·∂O_i/∂z_j (one term unless softmax); it is also ∂C/∂b_j."""
+        namer, layer = self.b.namer, self.b.net.layers[l]
+        assert layer.activation is not None
+        z = namer.z(l, j)
+        rows = [j] if ACTIVATIONS[layer.activation.name].elementwise else range(layer.size)
+        terms = [
+            ordered_mul(S(self.p("C", namer.act(l, i))), S(self.p(namer.act(l, i), z)))
+            for i in rows
+        ]
+        aliases: tuple[str, ...] = ()
+        bias = self.bias_name(l, j)
+        if bias is not None and self.local(self.n(z), bias) == 1:
+            aliases = (self.p("C", bias),)
+        formula = ordered_add(*terms)
+        self.step(self.p("C", z), formula, l, chain=formula, aliases=aliases)
+
+    def d_weights(self, l: int, j: int) -> None:
+        """∂C/∂w = ∂C/∂z_j · ∂z_j/∂w for each weight into neuron j."""
+        z, zname = self.b.namer.z(l, j), self.z(l, j)
+        dz = S(self.p("C", z))
+        for w in self.weight_names(l, j):
+            local = self.local(zname, w)
+            chain = ordered_mul(dz, S(self.p(z, w)))
+            self.step(self.p("C", w), ordered_mul(dz, local), l, chain=chain)
+
+    def local(self, z: str, wrt: str) -> sp.Expr:
+        """∂z/∂wrt by sympy.diff of the one term of z that holds ``wrt``."""
+        return _term_derivative(self.z_terms[z][wrt], S(wrt))
+
+    def weight_names(self, l: int, j: int) -> list[str]:
+        return self.b.layer_params[l][0][j]
+
+    def bias_name(self, l: int, j: int) -> str | None:
+        biases = self.b.layer_params[l][1]
+        return biases[j] if biases else None
+
+
+_P, _Q = sp.symbols("P Q")
+# ∂(p·q)/∂p and ∂(p·q)/∂q, from sympy.diff once; a wide layer's 12,544 terms w·O reuse them
+_PRODUCT_RULE = {0: sp.diff(ordered_mul(_P, _Q), _P), 1: sp.diff(ordered_mul(_P, _Q), _Q)}
+
+
+def _term_derivative(term: sp.Expr, wrt: sp.Symbol) -> sp.Expr:
+    """sympy.diff(term, wrt), by the cached product rule when the term is w·O or b (speed)."""
+    if term == wrt:
+        return sp.S.One
+    args = term.args
+    product = term.is_Mul and len(args) == 2 and args[0] != args[1]
+    if product and all(a.is_Symbol for a in args) and wrt in args:
+        derivative: sp.Expr = _PRODUCT_RULE[args.index(wrt)]
+        return derivative.xreplace({_P: args[0], _Q: args[1]})
+    return sp.diff(term, wrt)

@@ -1,0 +1,112 @@
+"""The derivation: forward pass, cost, backward chain-rule steps, average and updates.
+
+Every quantity is defined by a formula over the *names* of earlier quantities (dC/dz3 =
+dC/dO3 · dO3/dz3), so each ∂C/∂z is computed once and reused, as a person does by hand; local
+derivatives (∂z3/∂w6 = O0, ∂O3/∂z3 = O3·(1 − O3), ∂C/∂O3 = O3 − y) come from sympy.diff.
+Values are computed as each quantity is defined, in the chosen arithmetic (see arithmetic.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+
+import sympy as sp
+
+from ..numbers.arithmetic import Value
+from ..spec.network import Network
+
+GIVEN, FORWARD, COST, BACKWARD, AVERAGE, UPDATE = (
+    "given",
+    "forward",
+    "cost",
+    "backward",
+    "average",
+    "update",
+)
+
+
+@cache
+def S(name: str) -> sp.Symbol:
+    """A named SymPy symbol, memoized: a 784-input network names the same symbols 100,000 times."""
+    return sp.Symbol(name)
+
+
+def ordered_mul(*factors: sp.Expr) -> sp.Expr:
+    """A product that keeps the order a person writes (∂C/∂z3 · O0), for display."""
+    if len(factors) == 1:
+        return factors[0]
+    if all(_plain(f) for f in factors):  # what Mul(evaluate=False) does, 5× faster
+        return sp.Mul._from_args(factors)
+    return sp.Mul(*factors, evaluate=False)
+
+
+def ordered_add(*terms: sp.Expr) -> sp.Expr:
+    if len(terms) == 1:
+        return terms[0]
+    if all(_plain(t) for t in terms):
+        return sp.Add._from_args(terms)
+    return sp.Add(*terms, evaluate=False)
+
+
+def _plain(arg: object) -> bool:
+    """Sympified, and no matrix expression (whose constructor postprocessors must run)."""
+    return type(arg) in (sp.Symbol, sp.Mul, sp.Add, sp.Pow) or isinstance(arg, sp.Number)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    name: str
+    section: str
+    formula: sp.Expr | None = None  # over names of earlier quantities; None for given values
+    value: Value = None
+    shown: sp.Expr | None = None  # display form where it differs from the formula: σ(z0)
+    chain: sp.Expr | None = None  # the general chain rule over partial-derivative names
+    exact: Value = None  # the exact value, kept beside a hand-rounded one
+    step: int | None = None
+    aliases: tuple[str, ...] = ()  # other names for the same value: dC/db3 for dC/dz3
+    example: int | None = None  # 1-based, when the file has several examples
+    layer: int | None = None
+    opaque: bool = False  # symbolic forward value that later formulas see by its name
+
+
+@dataclass(frozen=True)
+class Derivation:
+    network: Network
+    carry: str
+    decimals: int
+    arithmetic: str
+    quantities: Mapping[str, Quantity]
+    parameters: tuple[str, ...]
+    alias_of: Mapping[str, str] = field(default_factory=dict)
+
+    def section(self, name: str) -> list[Quantity]:
+        return [q for q in self.quantities.values() if q.section == name]
+
+    @property
+    def steps(self) -> list[Quantity]:
+        return [q for q in self.quantities.values() if q.step is not None]
+
+    def __getitem__(self, name: str) -> Quantity:
+        return self.quantities[self.alias_of.get(name, name)]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.quantities or name in self.alias_of
+
+    def names(self) -> Iterator[str]:
+        """Every quantity name, aliases included, in derivation order."""
+        for q in self.quantities.values():
+            yield q.name
+            yield from q.aliases
+
+    def values(self) -> dict[str, Value]:
+        return {name: self[name].value for name in self.names()}
+
+    @property
+    def symbolic(self) -> bool:
+        return self.arithmetic == "symbolic"
+
+
+def gradient(param: str) -> str:
+    return f"dC/d{param}"

@@ -1,0 +1,239 @@
+"""What a typeset derivation says, independent of LaTeX or Markdown syntax.
+
+The content is a list of blocks (headings, paragraphs, tables, equation groups) whose math is
+LaTeX; the LaTeX and Markdown writers in this package only decide how each block is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ...derivation.quantity import (
+    AVERAGE,
+    BACKWARD,
+    COST,
+    FORWARD,
+    GIVEN,
+    UPDATE,
+    Derivation,
+    Quantity,
+)
+from ...functions import ACTIVATIONS, COSTS
+from ...spec.notation import layer_label
+from ..values import exact_note
+from .math import (
+    ROW_CHARS,
+    names_printer,
+    note_latex,
+    numbers_printer,
+    split_rows,
+    value_latex,
+    visible_width,
+)
+from .names import latex_name
+
+LARGE_STEPS = 60  # more backward steps than this: a summary and a selection by default
+
+
+@dataclass(frozen=True)
+class Math:
+    latex: str
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+Cell = Math | Text
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+    level: int = 1
+
+
+@dataclass(frozen=True)
+class Para:
+    parts: tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    align: str  # one of l/r per column
+
+
+@dataclass(frozen=True)
+class Equation:
+    """lhs = stage = stage …; each stage is one or more rows (a long sum is split)."""
+
+    lhs: str
+    stages: tuple[tuple[str, ...], ...]
+    step: int | None = None
+
+
+@dataclass(frozen=True)
+class Equations:
+    items: tuple[Equation, ...]
+
+
+Block = Heading | Para | Table | Equations
+
+
+@dataclass
+class Selection:
+    """Which quantities are derived in full; ``None`` means all of them."""
+
+    names: set[str] | None = None
+    note: str = ""
+    large: bool = False
+    summary: list[Block] = field(default_factory=list)
+
+    def keeps(self, q: Quantity) -> bool:
+        return self.names is None or q.name in self.names
+
+
+def equation(d: Derivation, q: Quantity) -> Equation:
+    """General chain rule = formula = numbers substituted = value, skipping repeated stages."""
+    names, numbers = names_printer(), numbers_printer(d)
+    expr = q.shown if q.shown is not None else q.formula
+    stages: list[tuple[str, ...]] = []
+    if q.chain is not None:
+        stages.append(tuple(split_rows(q.chain, names)))
+    if expr is not None:
+        stages.append(tuple(split_rows(expr, names)))
+        stages.append(tuple(split_rows(expr, numbers)))
+    value = value_latex(d, q.name)
+    stages.append((value + note_latex(exact_note(q, d.decimals)),))
+    unique = [s for i, s in enumerate(stages) if i == 0 or s != stages[i - 1]]
+    lhs = " = ".join(latex_name(n) for n in (q.name, *q.aliases))
+    return Equation(lhs, tuple(unique), q.step)
+
+
+def one_row(eq: Equation) -> bool:
+    """Whether lhs = all stages fits on one display row."""
+    if any(len(s) > 1 for s in eq.stages):
+        return False
+    return visible_width(eq.lhs + " = ".join(s[0] for s in eq.stages)) <= ROW_CHARS
+
+
+def content(d: Derivation, selection: Selection) -> list[Block]:
+    blocks: list[Block] = [*_network(d, selection)]
+    forward = [q for q in d.section(FORWARD) if selection.keeps(q)]
+    if forward:
+        blocks.append(Heading("Forward pass"))
+        for layer in sorted({q.layer or 0 for q in forward}):
+            blocks.append(Heading(f"Layer {layer_label(d.network, layer)}", 2))
+            blocks.append(_equations(d, [q for q in forward if (q.layer or 0) == layer]))
+    blocks += _section(d, selection, COST, "Cost")
+    blocks += _backward(d, selection)
+    blocks += _section(d, selection, AVERAGE, "Average over the examples")
+    blocks += _updates(d, selection)
+    return blocks
+
+
+def _equations(d: Derivation, quantities: list[Quantity]) -> Equations:
+    return Equations(tuple(equation(d, q) for q in quantities))
+
+
+def _section(d: Derivation, selection: Selection, section: str, title: str) -> list[Block]:
+    chosen = [q for q in d.section(section) if selection.keeps(q)]
+    return [Heading(title), _equations(d, chosen)] if chosen else []
+
+
+def _backward(d: Derivation, selection: Selection) -> list[Block]:
+    chosen = [q for q in d.section(BACKWARD) if selection.keeps(q)]
+    if not chosen:
+        return []
+    blocks: list[Block] = [
+        Heading("Backward pass (chain rule)"),
+        Para(
+            (
+                Text(
+                    "Each step: the general chain rule, the local derivatives put in, the "
+                    "numbers, the value. Steps are numbered as in derive explain."
+                ),
+            )
+        ),
+    ]
+    if selection.note:
+        blocks.append(Para((Text(selection.note),)))
+    groups: dict[tuple[int | None, int | None], list[Quantity]] = {}
+    for q in chosen:
+        groups.setdefault((q.example, q.layer), []).append(q)
+    for (example, layer), group in groups.items():
+        where = f"Layer {layer_label(d.network, layer or 0)}" + (
+            f", example {example}" if example else ""
+        )
+        blocks += [Heading(where, 2), _equations(d, group)]
+    return blocks
+
+
+def _updates(d: Derivation, selection: Selection) -> list[Block]:
+    chosen = [q for q in d.section(UPDATE) if selection.keeps(q)]
+    if not chosen:
+        return []
+    eta = value_latex(d, "eta")
+    rule = r"p^{\mathrm{new}} = p - \eta \cdot \frac{\partial C}{\partial p}"
+    intro = Para((Text("Gradient descent with "), Math(rf"\eta = {eta}"), Text(": "), Math(rule)))
+    return [Heading("Gradient descent"), intro, _equations(d, chosen)]
+
+
+def _network(d: Derivation, selection: Selection) -> list[Block]:
+    net = d.network
+    carry = "hand rounding carried" if d.carry == "rounded" else "exact arithmetic"
+    arithmetic = "symbolic arithmetic" if d.symbolic else carry
+    intro = Text(
+        f"Source: {net.source}. Notation: {net.notation.style} (start {net.notation.start}). "
+        f"Cost: {net.cost} = {COSTS[net.cost].doc}. {len(net.examples)} example(s); "
+        f"{arithmetic}, values shown to {d.decimals} decimals."
+    )
+    blocks: list[Block] = [Heading("Network and notation"), Para((intro,)), _layers(d)]
+    if selection.large:
+        return [*blocks, *selection.summary]
+    return [*blocks, Heading("Given values", 2), _given_table(d, d.section(GIVEN))]
+
+
+def _layers(d: Derivation) -> Table:
+    rows: list[tuple[Cell, ...]] = []
+    params = iter(d.parameters)
+    for index, layer in enumerate(d.network.layers):
+        if layer.activation is None:
+            label = Text(layer_label(d.network, index))
+            rows.append((label, Text(str(layer.size)), Text(""), Text(""), Text("")))
+            continue
+        weights = [next(params) for row in layer.weights for _ in row]
+        biases = [next(params) for _ in layer.biases or ()]
+        rows.append(
+            (
+                Text(layer_label(d.network, index)),
+                Text(str(layer.size)),
+                Text(ACTIVATIONS[layer.activation.name].name),
+                Math(_span(weights)),
+                Math(_span(biases)) if biases else Text("none"),
+            )
+        )
+    headers = ("Layer", "Neurons", "Activation", "Weights", "Biases")
+    return Table(headers, tuple(rows), "lrlll")
+
+
+def _span(names: list[str]) -> str:
+    shown = [latex_name(n) for n in names]
+    if len(shown) <= 3:
+        return ", ".join(shown)
+    return rf"{shown[0]}, \ldots, {shown[-1]}\ ({len(shown)})"
+
+
+def _given_table(d: Derivation, given: list[Quantity], columns: int = 3) -> Table:
+    cells: list[tuple[Cell, Cell]] = [
+        (Math(latex_name(q.name)), Math(value_latex(d, q.name))) for q in given
+    ]
+    rows = []
+    for start in range(0, len(cells), columns):
+        chunk = cells[start : start + columns]
+        chunk += [(Text(""), Text(""))] * (columns - len(chunk))
+        rows.append(tuple(c for pair in chunk for c in pair))
+    return Table(("Quantity", "Value") * columns, tuple(rows), "lr" * columns)

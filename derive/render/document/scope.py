@@ -1,0 +1,128 @@
+"""Which quantities a typeset derivation shows in full: all of a small network; for a large one a
+summary and one gradient's derivation (or what ``--only`` names), never hundreds of pages."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ...derivation.quantity import AVERAGE, BACKWARD, FORWARD, GIVEN, UPDATE, Derivation, gradient
+from ...derivation.selection import chosen, of_example
+from ...spec.notation import layer_label
+from .content import LARGE_STEPS, Block, Cell, Math, Para, Selection, Table, Text
+from .math import value_latex
+from .names import latex_name
+
+DERIVED = (FORWARD, BACKWARD, AVERAGE)
+
+
+def choose(d: Derivation, only: str | None = None, example: int | None = None) -> Selection:
+    """What ``--only`` names (or, for a large network, one gradient's derivation), kept to one
+    example's steps with ``--example`` K."""
+    selection = _by_name(d, only, example)
+    if example is None:
+        return selection
+    kept = of_example(d, example)
+    names = kept if selection.names is None else selection.names & kept
+    count = len(d.network.examples)
+    shown = f"Shown: example {example} of {count}; the average and the updates use all {count}."
+    return replace(selection, names=names, note=f"{selection.note} {shown}".strip())
+
+
+def _by_name(d: Derivation, only: str | None, example: int | None) -> Selection:
+    large = len(d.steps) > LARGE_STEPS
+    if only is None and not large:
+        return Selection()
+    if only is not None:
+        names = {q.name for q in chosen(d, only=only, example=example)}
+        note = f"Only the quantities matching {only!r} are derived here."
+    else:
+        names = _default(d)
+        note = (
+            f"This network has {len(d.steps)} backward steps; shown here is the derivation of "
+            f"{_target(d, names)} with every step it needs. Choose others with --only "
+            "(a glob on quantity names, e.g. --only 'dC/dw1*')."
+        )
+    names |= _inputs_of(d, names, (FORWARD,))
+    return Selection(names, note, large, _summary(d) if large else [])
+
+
+def _default(d: Derivation) -> set[str]:
+    """The steps behind the first parameter's gradient, or else the first output-layer weight's
+    (the last parameter's when even that is too many)."""
+    last = max(q.layer or 0 for q in d.steps)
+    output = [p for p in d.parameters if (d[gradient(p)].layer or last) == last]
+    for param in (d.parameters[0], *output[:1], d.parameters[-1]):
+        names = _closure(d, {gradient(param)})
+        if len([n for n in names if d[n].step is not None]) <= LARGE_STEPS:
+            return names | {f"new_{param}"}
+    return {gradient(d.parameters[-1]), f"new_{d.parameters[-1]}"}
+
+
+def _target(d: Derivation, names: set[str]) -> str:
+    news = sorted(n for n in names if n.startswith("new_"))
+    return gradient(news[0].removeprefix("new_")) if news else "a selection"
+
+
+def _closure(d: Derivation, start: set[str]) -> set[str]:
+    """Every derived quantity the starting ones depend on (through formulas and chain rules)."""
+    seen: set[str] = set()
+    todo = [d[n].name for n in start if n in d]
+    while todo:
+        q = d[todo.pop()]
+        if q.name in seen:
+            continue
+        seen.add(q.name)
+        for expr in (q.formula, q.chain):
+            for s in expr.free_symbols if expr is not None else ():
+                if s.name in d and d[s.name].section in (BACKWARD, AVERAGE):
+                    todo.append(d[s.name].name)
+    return seen
+
+
+def _inputs_of(d: Derivation, names: set[str], sections: tuple[str, ...]) -> set[str]:
+    """Forward quantities whose values the chosen quantities use."""
+    out: set[str] = set()
+    for name in names:
+        for expr in (d[name].formula, d[name].chain):
+            for s in expr.free_symbols if expr is not None else ():
+                if s.name in d and d[s.name].section in sections:
+                    out.add(d[s.name].name)
+    return out
+
+
+def _summary(d: Derivation) -> list[Block]:
+    """Counts and, per layer, the largest gradient: what a reader checks first."""
+    counts = Para(
+        (
+            Text(
+                f"{len(d.parameters)} parameters, {len(d.section(GIVEN))} given values, "
+                f"{len(d.steps)} backward steps, {len(d.section(UPDATE))} updates. Cost "
+            ),
+            Math("C = " + value_latex(d, "C")),
+            Text("."),
+        )
+    )
+    rows: list[tuple[Cell, ...]] = []
+    layers: dict[int, list[str]] = {}
+    for param in d.parameters:
+        first = gradient(param) + "[1]"  # the mean of several examples carries no layer
+        q = d[first] if first in d else d[gradient(param)]
+        layers.setdefault(q.layer or 0, []).append(param)
+    for layer, params in sorted(layers.items()):
+        largest = max(params, key=lambda p: _magnitude(d, gradient(p)))
+        rows.append(
+            (
+                Text(layer_label(d.network, layer)),
+                Text(str(len(params))),
+                Math(f"{latex_name(gradient(largest))} = {value_latex(d, gradient(largest))}"),
+            )
+        )
+    table = Table(("Layer", "Parameters", "Largest gradient"), tuple(rows), "rrl")
+    return [counts, table]
+
+
+def _magnitude(d: Derivation, name: str) -> float:
+    try:
+        return abs(float(d[name].value))
+    except (TypeError, ValueError):
+        return 0.0

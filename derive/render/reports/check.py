@@ -1,0 +1,147 @@
+"""Reports of ``derive check`` (text tables, JSON, CSV) and the blank answers file of
+``derive template``. Renderers return a value (a rich renderable or a string); they never print."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from ...derivation.quantity import GIVEN, Derivation
+from ...grade.checker import VERDICTS, Report, Result
+from ...spec.notation import display
+
+COLUMNS = ("quantity", "given", "expected", "hand", "verdict", "diagnosis")
+
+
+def render_text(reports: Sequence[Report]) -> RenderableType:
+    """One file: every answer. Several: a student × verdict table, then each one's wrong answers."""
+    if len(reports) == 1:
+        return Group(_heading(reports[0]), _answers(reports[0].results))
+    parts: list[RenderableType] = [_summary(reports)]
+    for report in reports:
+        wrong = [r for r in report.results if r.verdict != "correct"]
+        if wrong:
+            parts += [_heading(report), _answers(wrong)]
+    return Group(*parts)
+
+
+def _table(title: str, *columns: str) -> Table:
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
+    for column in columns:
+        numeric = column.lower() in ("given", "expected", "hand", *VERDICTS)
+        table.add_column(column, justify="right" if numeric else "left", overflow="fold")
+    return table
+
+
+def _heading(report: Report) -> Text:
+    counts = ", ".join(f"{n} {v}" for v, n in report.counts().items() if n)
+    how = (
+        "expressions compared with SymPy"
+        if report.symbolic
+        else f"hand calculation at {report.precision} decimals"
+    )
+    return Text(f"{report.student} ({report.source}): {counts or 'no answers'}; {how}")
+
+
+def _answers(results: Sequence[Result]) -> Table:
+    table = _table("", "Quantity", "Given", "Expected", "Hand", "Verdict", "Diagnosis")
+    for r in results:
+        hand = "" if r.hand == r.expected else r.hand
+        table.add_row(display(r.quantity), r.given, r.expected, hand, r.verdict, r.diagnosis)
+    return table
+
+
+def _summary(reports: Sequence[Report]) -> Table:
+    table = _table("Students", "Student", "File", *VERDICTS)
+    for report in reports:
+        counts = report.counts()
+        table.add_row(report.student, report.source, *(str(counts[v]) for v in VERDICTS))
+    return table
+
+
+def document(reports: Sequence[Report]) -> dict[str, Any]:
+    return {
+        "files": [
+            {
+                "file": report.source,
+                "student": report.student,
+                "precision": report.precision,
+                "symbolic": report.symbolic,
+                "counts": report.counts(),
+                "results": [_result(r) for r in report.results],
+            }
+            for report in reports
+        ]
+    }
+
+
+def _result(r: Result) -> dict[str, Any]:
+    return {
+        "quantity": r.quantity,
+        "given": r.given,
+        "expected": r.expected,
+        "hand": r.hand,
+        "verdict": r.verdict,
+        "diagnosis": r.diagnosis,
+        "mistake": r.mistake,
+        "line": r.line,
+    }
+
+
+def render_json(reports: Sequence[Report]) -> str:
+    return json.dumps(document(reports), indent=2, ensure_ascii=False)
+
+
+def render_csv(reports: Sequence[Report]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(("file", "student", *COLUMNS, "mistake"))
+    for report in reports:
+        for r in report.results:
+            row = (r.quantity, r.given, r.expected, r.hand, r.verdict, r.diagnosis, r.mistake)
+            writer.writerow((report.source, report.student, *row))
+    return out.getvalue()
+
+
+REPORTS: dict[str, Callable[[Sequence[Report]], Any]] = {
+    "text": render_text,
+    "json": render_json,
+    "csv": render_csv,
+}
+
+
+def render(reports: Sequence[Report], fmt: str) -> Any:
+    return REPORTS[fmt](reports)
+
+
+def template(d: Derivation) -> str:
+    """A blank answers file listing every computed quantity (aliases too), by section."""
+    lines = [
+        f"# Answers for {d.network.title} ({d.network.source}).",
+        "# Fill in numbers (keep the decimals you worked with) or, for symbolic questions,",
+        '# an expression in quotes such as "4.5*w - 1.5". Blank answers are not graded.',
+        "student:",
+        "answers:",
+    ]
+    section = ""
+    for q in d.quantities.values():
+        if q.section == GIVEN:
+            continue
+        if q.section != section:
+            section = q.section
+            lines.append(f"  # {section}")
+        lines += [f"  {_key(name)}:" for name in (q.name, *q.aliases)]
+    return "\n".join(lines) + "\n"
+
+
+def _key(name: str) -> str:
+    plain = all(c.isalnum() or c in "_/" for c in name)
+    return name if plain else json.dumps(name)

@@ -1,0 +1,200 @@
+"""Read a network file into frozen model objects, or raise one InputError (file, place, line)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from ..functions import ACTIVATIONS, COSTS
+from .network import Activation, Entry, Example, Layer, Network, Notation
+from .params import ParameterSource, parse_data, parse_init
+from .reader import SYMBOL_NAME, Place, Reader, parse_yaml, read_text, short
+
+
+def load_network(path: str | Path) -> Network:
+    """Load and validate a network file (see docs/network-format.md)."""
+    path = Path(path)
+    text = read_text(path)
+    data = parse_yaml(text, str(path))
+    return network_from_data(data, source=str(path), text=text)
+
+
+TOP_KEYS = (
+    "title",
+    "notation",
+    "layers",
+    "examples",
+    "cost",
+    "learning_rate",
+    "values",
+    "init",
+    "data",
+)
+
+
+def network_from_data(data: Any, *, source: str, text: str = "") -> Network:
+    reader = Reader(source, text)
+    if data is None:
+        raise InputError(
+            source, "", "the file is empty; expected a network (layers, examples, cost)"
+        )
+    top = reader.mapping(data, (), allowed=TOP_KEYS, required=("layers", "cost"))
+    base = Path(source).parent
+    params = ParameterSource(reader, parse_init(reader, top.get("init")), base=base)
+    layers = _layers(reader, top["layers"], params)
+    sizes = [layer.size for layer in layers]
+    spec = parse_data(reader, top.get("data"), base=base)
+    if "examples" not in top and spec is None:
+        raise reader.fail((), "missing required key 'examples' (or data: to train from)")
+    examples = _examples(
+        reader, top.get("examples", []), sizes, required=spec is None, params=params
+    )
+    cost = reader.name(top["cost"], ("cost",), choices=sorted(COSTS), what="cost")
+    title = top.get("title", Path(source).stem)
+    if not isinstance(title, str):
+        raise reader.fail(("title",), "expected text")
+    network = Network(
+        title=title,
+        layers=layers,
+        examples=examples,
+        cost=cost,
+        learning_rate=reader.number(top.get("learning_rate", 0.1), ("learning_rate",)),
+        notation=_notation(reader, top.get("notation", {})),
+        values=_values(reader, top.get("values", {})),
+        source=source,
+        data=spec,
+    )
+    from .rules import check_network  # cross-field rules live beside the naming they need
+
+    check_network(network, fail=reader.fail)
+    return network
+
+
+def _notation(reader: Reader, data: Any) -> Notation:
+    keys = reader.mapping(data, ("notation",), allowed=("style", "start", "activation"))
+    style = reader.name(
+        keys.get("style", "flat"),
+        ("notation", "style"),
+        choices=("flat", "layered", "chain"),
+        what="notation style",
+    )
+    start = reader.integer(keys.get("start", 0), ("notation", "start"), minimum=0)
+    if start > 1:
+        raise reader.fail(("notation", "start"), f"expected 0 or 1, got {start}")
+    letter = keys.get("activation", "O" if style == "flat" else "a")
+    if not isinstance(letter, str) or not re.fullmatch(r"[A-Za-z]", letter) or letter in "wbzxyC":
+        raise reader.fail(("notation", "activation"), "expected one letter other than w b z x y C")
+    return Notation(style=style, start=start, activation=letter)
+
+
+def _layers(reader: Reader, data: Any, params: ParameterSource) -> tuple[Layer, ...]:
+    items = reader.sequence(data, ("layers",), length=None, what="layers")
+    if len(items) < 2:
+        raise reader.fail(
+            ("layers",), f"expected at least 2 layers (input and output), got {len(items)}"
+        )
+    layers = [_input_layer(reader, items[0])]
+    for index, item in enumerate(items[1:], start=1):
+        layers.append(_layer(reader, item, index, previous=layers[-1].size, params=params))
+    return tuple(layers)
+
+
+def _input_layer(reader: Reader, data: Any) -> Layer:
+    keys = reader.mapping(data, ("layers", 0), allowed=("size",), required=("size",))
+    return Layer(size=reader.integer(keys["size"], ("layers", 0, "size"), minimum=1))
+
+
+def _layer(
+    reader: Reader, data: Any, index: int, *, previous: int, params: ParameterSource
+) -> Layer:
+    path: Place = ("layers", index)
+    keys = reader.mapping(
+        data,
+        path,
+        allowed=("size", "activation", "weights", "biases"),
+        required=("size", "activation", "weights"),
+    )
+    size = reader.integer(keys["size"], (*path, "size"), minimum=1)
+    raw = keys["weights"]
+    if not isinstance(raw, list):
+        raw = params.draw((size, previous), (*path, "weights"), spec=raw)
+    rows = reader.sequence(
+        raw,
+        (*path, "weights"),
+        length=size,
+        what=f"rows (one per neuron of this layer, each with {previous} numbers)",
+    )
+    row_what = "numbers (one per neuron of the previous layer)"
+    weights = tuple(
+        tuple(
+            reader.number(v, (*path, "weights", j, k))
+            for k, v in enumerate(
+                reader.sequence(row, (*path, "weights", j), length=previous, what=row_what)
+            )
+        )
+        for j, row in enumerate(rows)
+    )
+    activation = _activation(reader, keys["activation"], (*path, "activation"))
+    biases = _biases(reader, keys.get("biases"), (*path, "biases"), size=size, params=params)
+    return Layer(size=size, activation=activation, weights=weights, biases=biases)
+
+
+def _biases(
+    reader: Reader, raw: Any, path: Place, *, size: int, params: ParameterSource
+) -> tuple[Entry, ...] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, list):
+        raw = params.draw((size,), path, spec=raw)
+    items = reader.sequence(raw, path, length=size, what="numbers")
+    return tuple(reader.number(v, (*path, j)) for j, v in enumerate(items))
+
+
+def _activation(reader: Reader, data: Any, path: Place) -> Activation:
+    if isinstance(data, dict):
+        keys = reader.mapping(data, path, allowed=("name", "slope"), required=("name",))
+        name = reader.name(
+            keys["name"], (*path, "name"), choices=sorted(ACTIVATIONS), what="activation"
+        )
+        params = tuple(
+            (key, float(reader.number(keys[key], (*path, key), symbol_ok=False)))
+            for key in ("slope",)
+            if key in keys
+        )
+        return Activation(name=name, params=params)
+    return Activation(name=reader.name(data, path, choices=sorted(ACTIVATIONS), what="activation"))
+
+
+def _examples(
+    reader: Reader, data: Any, sizes: list[int], *, required: bool, params: ParameterSource
+) -> tuple[Example, ...]:
+    items = reader.sequence(data, ("examples",), length=None, what="training examples")
+    if not items and required:
+        raise reader.fail(("examples",), "expected at least one training example")
+    examples = []
+    for e, item in enumerate(items):
+        path: Place = ("examples", e)
+        keys = reader.mapping(item, path, allowed=("input", "target"), required=("input", "target"))
+        values = []
+        for key, size in (("input", sizes[0]), ("target", sizes[-1])):
+            what = f"numbers (one per {key} neuron)"
+            raw = keys[key]
+            if isinstance(raw, dict):  # {file: image.npy}: a long input kept out of the YAML
+                raw = params.draw((size,), (*path, key), spec=raw)
+            seq = reader.sequence(raw, (*path, key), length=size, what=what)
+            values.append(tuple(reader.number(v, (*path, key, i)) for i, v in enumerate(seq)))
+        examples.append(Example(input=values[0], target=values[1]))
+    return tuple(examples)
+
+
+def _values(reader: Reader, data: Any) -> tuple[tuple[str, float], ...]:
+    if not isinstance(data, dict):
+        raise reader.fail(("values",), "expected a mapping of symbol name to number")
+    out = []
+    for key, value in data.items():
+        if not isinstance(key, str) or not SYMBOL_NAME.fullmatch(key):
+            raise reader.fail(("values",), f"expected symbol names as keys, got {short(key)!r}")
+        out.append((key, float(reader.number(value, ("values", key), symbol_ok=False))))
+    return tuple(sorted(out))

@@ -1,0 +1,183 @@
+"""Names of every quantity, by notation style. These ASCII names are the project's names for
+quantities everywhere: terminal, JSON, LaTeX and the homework checker.
+
+flat     w0.., b0.., z0.., O0.. numbered through the layers from ``start``; inputs x0.., y0..
+layered  Nielsen's w<l>_<j><k> (neuron k of layer l−1 to neuron j of layer l), b<l>_<j>, z<l>_<j>,
+         a<l>_<j>, with the input layer as layer 1; indices are joined with "_" (w3_1_12) when
+         any layer has more than 9 neurons, so names never collide
+chain    one neuron per layer, 3Blue1Brown style: w(L), b(L), z(L), a(L), a(L-1), ... and y
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from .network import Entry, Network
+
+
+class Namer(Protocol):
+    def weight(self, layer: int, j: int, k: int) -> str: ...
+    def bias(self, layer: int, j: int) -> str: ...
+    def z(self, layer: int, j: int) -> str: ...
+    def act(self, layer: int, j: int) -> str: ...
+    def input(self, k: int) -> str: ...
+    def target(self, j: int) -> str: ...
+
+
+def partial(num: str, den: str) -> str:
+    return f"d{num}/d{den}"
+
+
+def display(name: str) -> str:
+    """Console form of an ASCII name: dC/dz3 → ∂C/∂z3, eta → η."""
+    if name == "eta":
+        return "η"
+    if name.startswith("d") and "/d" in name:
+        num, den = name[1:].split("/d", 1)
+        return f"∂{num}/∂{den}"
+    return name
+
+
+@dataclass(frozen=True)
+class _Flat:
+    sizes: tuple[int, ...]
+    start: int
+    letter: str
+    bias_layers: tuple[bool, ...]
+
+    def _neuron(self, layer: int, j: int) -> int:
+        return self.start + sum(self.sizes[1:layer]) + j
+
+    def weight(self, layer: int, j: int, k: int) -> str:
+        before = sum(self.sizes[i] * self.sizes[i - 1] for i in range(1, layer))
+        return f"w{self.start + before + j * self.sizes[layer - 1] + k}"
+
+    def bias(self, layer: int, j: int) -> str:
+        before = sum(self.sizes[i] for i in range(1, layer) if self.bias_layers[i])
+        return f"b{self.start + before + j}"
+
+    def z(self, layer: int, j: int) -> str:
+        return f"z{self._neuron(layer, j)}"
+
+    def act(self, layer: int, j: int) -> str:
+        return self.input(j) if layer == 0 else f"{self.letter}{self._neuron(layer, j)}"
+
+    def input(self, k: int) -> str:
+        return "x" if self.sizes[0] == 1 else f"x{self.start + k}"
+
+    def target(self, j: int) -> str:
+        return "y" if self.sizes[-1] == 1 else f"y{self.start + j}"
+
+
+@dataclass(frozen=True)
+class _Layered:
+    sizes: tuple[int, ...]
+    start: int
+    letter: str
+
+    def _idx(self, *indices: int) -> str:
+        wide = max(self.sizes) + self.start > 10
+        return ("_" if wide else "").join(str(self.start + i) for i in indices)
+
+    def weight(self, layer: int, j: int, k: int) -> str:
+        return f"w{layer + 1}_{self._idx(j, k)}"
+
+    def bias(self, layer: int, j: int) -> str:
+        return f"b{layer + 1}_{self.start + j}"
+
+    def z(self, layer: int, j: int) -> str:
+        return f"z{layer + 1}_{self.start + j}"
+
+    def act(self, layer: int, j: int) -> str:
+        return self.input(j) if layer == 0 else f"{self.letter}{layer + 1}_{self.start + j}"
+
+    def input(self, k: int) -> str:
+        return f"x{self.start + k}"
+
+    def target(self, j: int) -> str:
+        return f"y{self.start + j}"
+
+
+@dataclass(frozen=True)
+class _Chain:
+    depth: int  # index of the output layer
+    letter: str
+
+    def _sup(self, layer: int) -> str:
+        back = self.depth - layer
+        return "(L)" if back == 0 else f"(L-{back})"
+
+    def weight(self, layer: int, j: int, k: int) -> str:
+        return f"w{self._sup(layer)}"
+
+    def bias(self, layer: int, j: int) -> str:
+        return f"b{self._sup(layer)}"
+
+    def z(self, layer: int, j: int) -> str:
+        return f"z{self._sup(layer)}"
+
+    def act(self, layer: int, j: int) -> str:
+        return f"{self.letter}{self._sup(layer)}"
+
+    def input(self, k: int) -> str:
+        return self.act(0, k)
+
+    def target(self, j: int) -> str:
+        return "y"
+
+
+def namer_for(network: Network) -> Namer:
+    n = network.notation
+    sizes = network.sizes
+    if n.style == "layered":
+        return _Layered(sizes, n.start, n.activation)
+    if n.style == "chain":
+        return _Chain(len(sizes) - 1, n.activation)
+    biased = tuple(layer.biases is not None for layer in network.layers)
+    return _Flat(sizes, n.start, n.activation, biased)
+
+
+def parameter_names(network: Network, namer: Namer) -> list[tuple[str, Entry]]:
+    """Every weight and bias in naming order, with its entry (a number or a free symbol).
+
+    A parameter written as a symbol name in the file (``weights: [[w]]``) is called by that name.
+    """
+    out: list[tuple[str, Entry]] = []
+    for layer_index, layer in enumerate(network.layers[1:], start=1):
+        for j, row in enumerate(layer.weights):
+            for k, entry in enumerate(row):
+                out.append((_own_name(entry, namer.weight(layer_index, j, k)), entry))
+        for j, entry in enumerate(layer.biases or ()):
+            out.append((_own_name(entry, namer.bias(layer_index, j)), entry))
+    return out
+
+
+def free_symbols(network: Network) -> set[str]:
+    """Names written in the file in place of numbers (weights, inputs, targets, η)."""
+    entries: list[Entry] = [e for _, e in parameter_names(network, namer_for(network))]
+    for ex in network.examples:
+        entries.extend((*ex.input, *ex.target))
+    entries.append(network.learning_rate)
+    return {e for e in entries if isinstance(e, str)}
+
+
+def _own_name(entry: Entry, default: str) -> str:
+    return entry if isinstance(entry, str) else default
+
+
+def layer_number(network: Network, index: int) -> int:
+    """The number a layer goes by in this notation: Nielsen's layered style counts the input
+    layer as 1 (so w2_13 belongs to layer 2); flat and chain count it as 0."""
+    return index + 1 if network.notation.style == "layered" else index
+
+
+def layer_label(network: Network, index: int) -> str:
+    """'0 (input)', '2 (hidden)', 'L (output)', … in the notation's own numbering."""
+    last = len(network.layers) - 1
+    kind = "input" if index == 0 else "output" if index == last else "hidden"
+    if network.notation.style == "chain":
+        number = "L" if index == last else f"L-{last - index}"
+    else:
+        number = str(layer_number(network, index))
+    return f"{number} ({kind})"

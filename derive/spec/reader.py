@@ -1,0 +1,161 @@
+"""Reading YAML files safely, and reporting a bad value as one line: file, place, line number.
+
+Shared by every file derive reads (networks, answers). Anchors and aliases are refused.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import InputError
+from .network import Entry
+
+MAX_BYTES = 64 * 1024 * 1024
+SYMBOL_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,30}(\(L(-[1-9][0-9]?)?\))?")  # w, w1, w(L-1)
+RESERVED = frozenset({"nan", "inf", "infinity", "exp", "log", "sigma", "tanh", "eta", "C"})
+Place = tuple[str | int, ...]
+
+
+class _SafeNoAliasLoader(yaml.SafeLoader):
+    """safe_load without anchors/aliases: a network file never needs them, and they allow
+    exponential "billion laughs" documents."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.MarkedYAMLError(
+                "", None, "YAML aliases (*name) are not allowed", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+def place_of(path: Place) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def line_of(text: str, path: Place) -> int | None:
+    """The 1-based line of the YAML node at ``path``, found by composing the document again."""
+    try:
+        node = yaml.compose(text, Loader=_SafeNoAliasLoader)
+    except (yaml.YAMLError, RecursionError):
+        return None
+    line = None
+    for part in path:
+        if node is None:
+            break
+        line = node.start_mark.line + 1
+        node = _child(node, part)
+    return node.start_mark.line + 1 if node is not None else line
+
+
+def _child(node: Any, part: str | int) -> Any:
+    if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+        return next((v for k, v in node.value if getattr(k, "value", None) == part), None)
+    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+        return node.value[part]
+    return None
+
+
+class Reader:
+    """Walks the parsed data once; every check raises InputError with the place and its line."""
+
+    def __init__(self, source: str, text: str) -> None:
+        self.source = source
+        self.text = text
+
+    def fail(self, path: Place, expected: str) -> InputError:
+        return InputError(self.source, place_of(path), expected, line=line_of(self.text, path))
+
+    def mapping(
+        self, data: Any, path: Place, *, allowed: Sequence[str], required: Sequence[str] = ()
+    ) -> Mapping[str, Any]:
+        if not isinstance(data, dict):
+            raise self.fail(path, f"expected a mapping with keys {', '.join(allowed)}")
+        for key in data:
+            if key not in allowed:
+                near = difflib.get_close_matches(str(key), allowed, n=1)
+                hint = f" (did you mean '{near[0]}'?)" if near else ""
+                raise self.fail(
+                    (*path, str(key)),
+                    f"unknown key '{key}'{hint}; expected one of " + ", ".join(allowed),
+                )
+        for key in required:
+            if key not in data:
+                raise self.fail(path, f"missing required key '{key}'")
+        return data
+
+    def sequence(self, data: Any, path: Place, *, length: int | None, what: str) -> list[Any]:
+        if not isinstance(data, list):
+            raise self.fail(path, f"expected a list of {what}")
+        if length is not None and len(data) != length:
+            raise self.fail(path, f"expected {length} {what}, got {len(data)}")
+        return data
+
+    def number(self, data: Any, path: Place, *, symbol_ok: bool = True) -> Entry:
+        if isinstance(data, bool) or not isinstance(data, int | float | str):
+            raise self.fail(path, "expected a number" + (" or a symbol name" if symbol_ok else ""))
+        if isinstance(data, str):
+            if symbol_ok and SYMBOL_NAME.fullmatch(data) and data.lower() not in RESERVED:
+                return data
+            raise self.fail(path, f"expected a number, got {short(data)!r}")
+        if not math.isfinite(data):
+            raise self.fail(path, f"expected a finite number, got {data}")
+        return float(data)
+
+    def integer(self, data: Any, path: Place, *, minimum: int) -> int:
+        if isinstance(data, bool) or not isinstance(data, int) or data < minimum:
+            raise self.fail(path, f"expected a whole number ≥ {minimum}, got {short(data)!r}")
+        return data
+
+    def name(self, data: Any, path: Place, *, choices: Sequence[str], what: str) -> str:
+        if not isinstance(data, str) or data not in choices:
+            near = difflib.get_close_matches(str(data), choices, n=1)
+            hint = f" (did you mean '{near[0]}'?)" if near else ""
+            raise self.fail(
+                path, f"unknown {what} {short(data)!r}{hint}; expected one of {', '.join(choices)}"
+            )
+        return data
+
+
+def short(value: Any) -> Any:
+    text = str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def read_text(path: Path) -> str:
+    source = str(path)
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise InputError(source, "", f"file is larger than {MAX_BYTES // 2**20} MiB")
+        return path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise InputError(source, "", "no such file") from None
+    except IsADirectoryError:
+        raise InputError(source, "", "expected a file, got a directory") from None
+    except UnicodeDecodeError:
+        raise InputError(source, "", "expected UTF-8 text (is this a binary file?)") from None
+    except OSError as exc:
+        raise InputError(source, "", f"cannot read: {exc.strerror}") from None
+
+
+def parse_yaml(text: str, source: str) -> Any:
+    try:
+        return yaml.load(text, Loader=_SafeNoAliasLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        raise InputError(source, "", f"not valid YAML: {exc.problem}", line=line) from None
+    except yaml.YAMLError as exc:
+        raise InputError(source, "", f"not valid YAML: {exc}") from None
+    except RecursionError:
+        raise InputError(source, "", "not valid YAML: nested too deeply") from None

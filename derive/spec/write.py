@@ -1,0 +1,66 @@
+"""A Network (with trained parameters) back to a network file that load_network reads unchanged.
+
+Floats are written by YAML's representer, i.e. Python's shortest repr, so they round trip
+exactly. A CSV path under ``data:`` is written relative to the new file's folder.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .network import Activation, Layer, Network
+
+
+def to_yaml(network: Network, *, destination: Path | None = None) -> str:
+    doc: dict[str, Any] = {
+        "title": network.title,
+        "notation": {
+            "style": network.notation.style,
+            "start": network.notation.start,
+            "activation": network.notation.activation,
+        },
+        "layers": [{"size": network.layers[0].size}]
+        + [_layer(layer) for layer in network.layers[1:]],
+        "examples": [
+            {"input": list(ex.input), "target": list(ex.target)} for ex in network.examples
+        ],
+        "cost": network.cost,
+        "learning_rate": network.learning_rate,
+    }
+    if network.values:
+        doc["values"] = dict(network.values)
+    data = getattr(network, "data", None)
+    if data is not None:
+        doc["data"] = _data(data, destination)
+    return yaml.safe_dump(doc, sort_keys=False, default_flow_style=None, width=100)
+
+
+def _layer(layer: Layer) -> dict[str, Any]:
+    assert layer.activation is not None
+    out: dict[str, Any] = {"size": layer.size, "activation": _activation(layer.activation)}
+    out["weights"] = [list(row) for row in layer.weights]
+    if layer.biases is not None:
+        out["biases"] = list(layer.biases)
+    return out
+
+
+def _activation(activation: Activation) -> Any:
+    if not activation.params:
+        return activation.name
+    return {"name": activation.name, **dict(activation.params)}
+
+
+def _data(data: Any, destination: Path | None) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if getattr(data, "builtin", None) is not None:
+        out["builtin"] = data.builtin
+    if getattr(data, "csv", None) is not None:
+        folder = (destination or Path("x")).resolve().parent
+        out["csv"] = os.path.relpath(Path(data.csv).resolve(), folder)
+        out["target_columns"] = list(data.target_columns)
+    out["test_fraction"] = float(data.test_fraction)
+    return out

@@ -1,0 +1,272 @@
+"""A NumPy trainer written apart from the SymPy chain-rule code, so each is the other's oracle.
+
+Vectorized backpropagation over a mini-batch, columns = examples (Nielsen's BP1–BP4):
+δᴸ = J_σ(zᴸ)ᵀ ∇ₐC (BP1), δˡ = J_σ(zˡ)ᵀ (Wˡ⁺¹)ᵀ δˡ⁺¹ (BP2), ∂C/∂b = δ (BP3), ∂C/∂W = δ aˡ⁻¹ᵀ (BP4),
+each averaged over the batch. No derivative is typed here: activation derivatives are
+lambdified from ``calculus.activation_derivative`` (sympy.diff, written in the layer's output
+such as O·(1 − O), finite wherever the stable forward pass is), cost derivatives from sympy.diff
+of the cost table's SymPy form.
+
+Probability costs (binary_cross_entropy, cross_entropy) take logs of outputs and divide by
+them; a stable sigmoid or softmax can return 0 or 1 (or within 1e-300 of them) for |z| near
+1e3. Outputs are therefore clipped to [EPS, 1 − EPS] before the cost and its gradient
+(EPS = 1e-12), which changes a result only where an output lies within 1e-12 of 0 or 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache, partial
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from ..functions import ACTIVATIONS, COSTS, SIGMOID_FLOOR, activation_derivative
+from ..spec.network import Network
+from .data import is_classifier as is_classifier
+from .data import number as number
+
+EPS = 1e-12
+Array = Any  # numpy ships types, but shapes are what matters here and they are in docstrings
+Progress = Callable[[int, int], None]  # (epoch, batch) after every batch
+
+
+@cache
+def local_derivative(name: str, slope: float, diagonal: bool) -> Callable[..., Array]:
+    """∂a_i/∂z_j as a NumPy function of (z_j, a_i, a_j), lambdified from sympy.diff."""
+    expr = activation_derivative(name, slope, i_out="a_i", j_out="a_j", j_z="z", diagonal=diagonal)
+    fn = sp.lambdify(sp.symbols("z a_i a_j"), expr, modules="numpy")
+    if expr.free_symbols:
+        return fn  # type: ignore[no-any-return]
+    constant = float(expr)  # linear (1) or an off-diagonal 0: broadcast to the array's shape
+    return lambda z, ai, aj: np.full(np.broadcast(z, ai, aj).shape, constant)
+
+
+@cache
+def cost_gradient(cost: str, outputs: int) -> Callable[[Array, Array], Array]:
+    """∂C/∂a_i as a NumPy function of (a_i, y_i): sympy.diff of the cost for this many outputs.
+
+    Every cost is symmetric in its outputs, so the derivative for output 0 serves all of them.
+    """
+    a = sp.symbols(f"a0:{outputs}")
+    y = sp.symbols(f"y0:{outputs}")
+    expr = sp.diff(COSTS[cost].sympy(list(a), list(y)), a[0])
+    fn = sp.lambdify((a[0], y[0]), expr, modules="numpy")
+    if a[0] in expr.free_symbols:
+        return fn  # type: ignore[no-any-return]
+    return lambda av, yv: fn(av, yv) + np.zeros_like(av)
+
+
+def _sigmoid_into(z: Array, out: Array) -> Array:
+    """The table's 1/(1 + e^(−max(z, −700))) in place: the same bits, no overflow for any z."""
+    np.maximum(z, SIGMOID_FLOOR, out=out)
+    np.negative(out, out=out)
+    np.exp(out, out=out)
+    out += 1.0
+    return np.reciprocal(out, out=out)
+
+
+def _leaky_into(z: Array, out: Array, *, slope: float) -> Array:
+    """max(z, slope·z), the table's where(z > 0, z, slope·z) for 0 ≤ slope ≤ 1, in place."""
+    np.multiply(z, slope, out=out)
+    return np.maximum(z, out, out=out)
+
+
+def _table_into(z: Array, out: Array, *, table: Callable[..., Array], slope: float) -> Array:
+    out[...] = table(z, slope)
+    return out
+
+
+def forward_form(name: str, slope: float) -> Callable[[Array, Array], Array]:
+    """The activation as (z, out) → aˡ written into ``out``: the functions table's NumPy form,
+    done in place where that saves work (a test checks that each gives the table's values)."""
+    if name == "sigmoid":
+        return _sigmoid_into
+    if name in ("relu", "leaky_relu") and 0 <= slope <= 1:
+        return partial(_leaky_into, slope=slope if name == "leaky_relu" else 0.0)
+    return partial(_table_into, table=ACTIVATIONS[name].numpy, slope=slope)
+
+
+@dataclass
+class Layer:
+    """One layer's parameters. They live side by side in ``packed`` = [W | b] (size × previous
+    + 1; size × previous without biases), and ``weights`` and ``biases`` are views of it: the
+    layer's input carries a row of ones, so one product gives W·a + b, one product δ·[aᵀ | 1]
+    gives ∂C/∂W and ∂C/∂b (BP4, BP3) together, and one subtraction updates both."""
+
+    weights: Array
+    biases: Array | None
+    activation: str
+    slope: float
+    packed: Array = field(init=False, repr=False, compare=False)
+    # looked up once, not per batch: the forward form and the lambdified derivatives
+    into: Callable[[Array, Array], Array] = field(init=False, repr=False, compare=False)
+    diag: Callable[..., Array] = field(init=False, repr=False, compare=False)
+    off: Callable[..., Array] | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        size, previous = np.shape(self.weights)
+        self.packed = np.empty((size, previous + (self.biases is not None)))
+        self.packed[:, :previous] = self.weights
+        self.weights = self.packed[:, :previous]
+        if self.biases is not None:
+            self.packed[:, previous] = self.biases
+            self.biases = self.packed[:, previous]
+        self.into = forward_form(self.activation, self.slope)
+        self.diag = local_derivative(self.activation, self.slope, True)
+        elementwise = ACTIVATIONS[self.activation].elementwise
+        self.off = None if elementwise else local_derivative(self.activation, self.slope, False)
+
+    def copy(self) -> Layer:
+        biases = None if self.biases is None else self.biases.copy()
+        return Layer(self.weights.copy(), biases, self.activation, self.slope)
+
+
+@dataclass
+class Model:
+    layers: list[Layer]
+    cost: str
+    probabilities: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.probabilities = COSTS[self.cost].probabilities
+
+    def copy(self) -> Model:
+        return Model([l.copy() for l in self.layers], self.cost)
+
+    def flat(self) -> Array:
+        """Every parameter in the project's naming order: per layer, W row by row, then b."""
+        pairs = [(l.weights.ravel(), l.biases) for l in self.layers]
+        return np.concatenate([p for pair in pairs for p in pair if p is not None])
+
+
+def model_from_network(network: Network) -> Model:
+    values = dict(network.values)
+    layers = []
+    for index, layer in enumerate(network.layers[1:], start=1):
+        assert layer.activation is not None
+        num = partial(number, values=values, source=network.source)
+        w = [[num(e, place=f"layers[{index}].weights") for e in row] for row in layer.weights]
+        b = None
+        if layer.biases is not None:
+            b = np.array([num(e, place=f"layers[{index}].biases") for e in layer.biases])
+        act = ACTIVATIONS[layer.activation.name]
+        slope = layer.activation.param("slope", act.default_slope)
+        layers.append(Layer(np.array(w, dtype=float), b, act.name, slope))
+    return Model(layers, network.cost)
+
+
+def with_ones(model: Model, x: Array) -> Array:
+    """The first layer's input: x (inputs × n) with a row of ones under it if it has biases."""
+    if model.layers[0].biases is None:
+        return x
+    return np.vstack([x, np.ones((1, x.shape[1]))])
+
+
+class Workspace:
+    """One model's arrays for batches of ``n`` examples, allocated once and reused by every
+    such batch (no allocation per batch beyond the small temporaries of the lambdified
+    derivatives): each layer's input [aˡ⁻¹; 1], zˡ, (Wˡ)ᵀδˡ = ∂C/∂aˡ⁻¹ and ∂C/∂[Wˡ | bˡ]."""
+
+    def __init__(self, model: Model, n: int) -> None:
+        layers = model.layers
+        self.model, self.n = model, n
+        self.z = [np.empty((l.packed.shape[0], n)) for l in layers]
+        # inputs[l] is what layer l multiplies; the ones under aˡ⁻¹ are written here, once
+        self.inputs: list[Array] = [None] + [np.ones((l.packed.shape[1], n)) for l in layers[1:]]
+        # aˡ is written into the top rows of the next layer's input; the last one stands alone
+        hidden = zip(self.inputs[1:], self.z[:-1], strict=True)
+        self.a = [inp[: z.shape[0]] for inp, z in hidden] + [np.empty_like(self.z[-1])]
+        self.back = [np.empty((l.weights.shape[1], n)) for l in layers[1:]]
+        self.grads = [np.empty_like(l.packed) for l in layers]
+        self.grad_cost = cost_gradient(model.cost, layers[-1].packed.shape[0])
+
+    def forward(self, first: Array) -> list[Array]:
+        """Outputs aˡ for a batch; ``first`` is x (inputs × n), with or without its row of ones
+        (``with_ones``). The zˡ are left in ``self.z``."""
+        self.inputs[0] = first
+        for layer, inp, z, a in zip(self.model.layers, self.inputs, self.z, self.a, strict=True):
+            if inp.shape[0] == layer.packed.shape[1]:
+                np.matmul(layer.packed, inp, out=z)
+            else:  # evaluation passes x without its row of ones: add the biases instead
+                np.matmul(layer.weights, inp, out=z)
+                z += layer.packed[:, -1:]
+            layer.into(z, a)
+        return self.a
+
+    def deltas(self, first: Array, y: Array, scale: float) -> list[Array]:
+        """scale·δˡ (δˡ = ∂Cₓ/∂zˡ, per example) for every layer. The scale (1/n or η/n)
+        multiplies δᴸ once; BP2 is linear in δ."""
+        layers = self.model.layers
+        self.forward(first)
+        a = _clip(self.model, self.a[-1])
+        grad_a = self.grad_cost(a, y)
+        found: list[Array] = [None] * len(layers)
+        for l in range(len(layers) - 1, -1, -1):
+            found[l] = delta = _delta(layers[l], self.z[l], a, grad_a)  # BP1 (output), BP2
+            if l == len(layers) - 1:
+                delta *= scale
+            if l:
+                grad_a = np.matmul(layers[l].weights.T, delta, out=self.back[l - 1])
+                a = self.a[l - 1]
+        return found
+
+    def gradients(self, first: Array, y: Array, scale: float) -> None:
+        """scale·∂C/∂[Wˡ | bˡ] summed over the batch into ``grads``: BP4 and BP3 in one
+        product, δˡ·[aˡ⁻¹; 1]ᵀ. ``first`` must carry its row of ones (``with_ones``)."""
+        found = self.deltas(first, y, scale)
+        for delta, inp, grad in zip(found, self.inputs, self.grads, strict=True):
+            np.matmul(delta, inp.T, out=grad)
+
+    def step(self, first: Array, y: Array, lr: float) -> None:
+        """w ← w − η·∂C/∂w on the batch's mean cost, in place."""
+        self.gradients(first, y, lr / self.n)
+        for layer, grad in zip(self.model.layers, self.grads, strict=True):
+            layer.packed -= grad
+
+
+def outputs(model: Model, x: Array) -> Array:
+    """The network's outputs for a batch x (inputs × batch)."""
+    return Workspace(model, x.shape[1]).forward(x)[-1]
+
+
+def _clip(model: Model, a: Array) -> Array:
+    return np.clip(a, EPS, 1 - EPS) if model.probabilities else a
+
+
+def costs(model: Model, x: Array, y: Array) -> Array:
+    """The cost of every example (a row of length batch)."""
+    return COSTS[model.cost].numpy(_clip(model, outputs(model, x)), y)
+
+
+def cost(model: Model, x: Array, y: Array) -> float:
+    """The mean cost over the examples, the C that the derivation averages."""
+    return float(costs(model, x, y).mean())
+
+
+def _delta(layer: Layer, z: Array, a: Array, grad_a: Array) -> Array:
+    """δ = ∂C/∂z from ∂C/∂a: elementwise σ'·g, or a Jacobian-vector product for softmax."""
+    if layer.off is None:
+        return layer.diag(z, a, a) * grad_a
+    # J[i, j, n] = ∂a_i/∂z_j for example n; δ_j = Σ_i g_i J[i, j]
+    jac = layer.off(z[None, :, :], a[:, None, :], a[None, :, :])
+    idx = np.arange(a.shape[0])
+    jac[idx, idx, :] = layer.diag(z, a, a)
+    return np.einsum("ijn,in->jn", jac, grad_a)
+
+
+def gradients(model: Model, x: Array, y: Array) -> list[tuple[Array, Array | None]]:
+    """(∂C/∂W, ∂C/∂b) per layer for the mean cost over the batch's columns."""
+    ws = Workspace(model, x.shape[1])
+    ws.gradients(with_ones(model, x), y, 1 / x.shape[1])
+    return [
+        (grad[:, : layer.weights.shape[1]], grad[:, -1] if layer.biases is not None else None)
+        for layer, grad in zip(model.layers, ws.grads, strict=True)
+    ]
+
+
+def step(model: Model, x: Array, y: Array, lr: float) -> None:
+    """One gradient-descent step on the batch, in place (η/n folded into δᴸ first)."""
+    Workspace(model, x.shape[1]).step(with_ones(model, x), y, lr)

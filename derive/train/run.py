@@ -1,0 +1,96 @@
+"""``derive train`` minus the edges: load the network and its data, train, and return the run.
+
+The caller passes ``progress``, a context-manager factory (batches per epoch, epochs) → a
+callback after each batch, so that only the CLI draws the progress bar; the CLI also writes the
+trained network and the plot, and renders the history.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import UsageError
+from ..spec.load import load_network
+from ..spec.network import Network
+from .backprop import model_from_network
+from .data import load_data, number
+from .sgd import Epoch, Plan, train
+from .weights import with_model
+
+ProgressFactory = Callable[[int, int], AbstractContextManager[Callable[[int, int], None]]]
+
+
+@dataclass(frozen=True)
+class TrainingRun:
+    """What a training run produced: the cost per epoch and the network with trained weights."""
+
+    history: list[Epoch]
+    trained: Network
+    summary: str  # one line: examples, batch size, η, seed
+
+    @property
+    def costs(self) -> list[float]:
+        return [e.cost for e in self.history]
+
+    @property
+    def test_costs(self) -> list[float]:
+        return [e.test_cost for e in self.history if e.test_cost is not None]
+
+
+def run_training(
+    file: Path,
+    *,
+    epochs: int,
+    batch_size: int,
+    lr: float | None,
+    seed: int,
+    progress: ProgressFactory | None = None,
+) -> TrainingRun:
+    network = load_network(file)
+    data = load_data(network, seed=seed)
+    model = model_from_network(network)
+    rate = lr if lr is not None else _file_rate(network)
+    if not (math.isfinite(rate) and rate > 0):
+        raise UsageError(f"the learning rate must be a positive number, not {rate}")
+    plan = Plan(epochs=epochs, batch_size=batch_size, lr=rate, seed=seed)
+    batches = math.ceil(data.x.shape[1] / batch_size)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        if progress is None:
+            history = train(model, (data.x, data.y), plan=plan, test=data.test)
+        else:
+            with progress(batches, epochs) as advance:
+                history = train(
+                    model, (data.x, data.y), plan=plan, test=data.test, progress=advance
+                )
+    _check_finite(history, rate)
+    summary = _summary(data.x.shape[1], data.test, plan)
+    return TrainingRun(history=history, trained=with_model(network, model), summary=summary)
+
+
+def _file_rate(network: Any) -> float:
+    values = dict(network.values)
+    return number(network.learning_rate, values, source=network.source, place="learning_rate")
+
+
+def _check_finite(history: list[Epoch], rate: float) -> None:
+    for e in history:
+        if not math.isfinite(e.cost):
+            raise UsageError(
+                f"training diverged at epoch {e.epoch} (the cost is {e.cost}); "
+                f"try a learning rate smaller than {rate:g}"
+            )
+
+
+def _summary(n_train: int, test: Any, plan: Plan) -> str:
+    held = f", {test[0].shape[1]} held out for testing" if test is not None else ""
+    return (
+        f"{n_train} training examples{held}; batch size {plan.batch_size}, "
+        f"η = {plan.lr:g}, seed {plan.seed}"
+    )
