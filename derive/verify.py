@@ -20,6 +20,7 @@ import numpy as np
 import sympy as sp
 
 from .derivation.build import derive
+from .derivation.names import gradient, updated
 from .derivation.quantity import Derivation
 from .spec.network import Network
 from .train.backprop import Model, cost, gradients, model_from_network, number, step
@@ -105,7 +106,7 @@ def verify(network: Network, *, steps: int = 3, tolerance: Tolerance | None = No
     x, y = examples(network)
     derivation = derive(network, carry="exact")
     names, layer_of = derivation.parameters, _layer_of(model)
-    sym = [_value(derivation, f"dC/d{name}") for name in names]
+    sym = [_value(derivation, gradient(name)) for name in names]
     num = _flat_gradient(model, x, y)
     fd = finite_differences(model, x, y, h=tol.h)
     checks = tuple(
@@ -191,7 +192,7 @@ def _trajectory(
     numeric, symbolic, out = model.copy(), network, []
     for k in range(1, steps + 1):
         derivation = derive(symbolic, carry="exact")
-        new = np.array([_value(derivation, f"new_{n}") for n in derivation.parameters])
+        new = np.array([_value(derivation, updated(n)) for n in derivation.parameters])
         symbolic = with_model(symbolic, unflatten(model, new))
         step(numeric, *data, lr)
         got = numeric.flat()

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from derive.cli.app import app
 from derive.derivation.build import derive
-from derive.derivation.quantity import gradient
+from derive.derivation.names import gradient
 from derive.numbers.rounding import format_number
 from derive.render.document.latex import render
 from derive.render.document.names import latex_name, latex_number, latex_text

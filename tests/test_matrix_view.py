@@ -11,9 +11,10 @@ from typer.testing import CliRunner
 
 from derive import derive, load_network
 from derive.cli.app import app
+from derive.derivation.names import partial
 from derive.derivation.quantity import Derivation
 from derive.render.vector import backward_matrices, matrix_text, vector_text
-from derive.spec.notation import namer_for, partial
+from derive.spec.notation import namer_for
 
 from .conftest import CASES, Golden
 

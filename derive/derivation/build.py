@@ -12,6 +12,7 @@ from ..numbers.arithmetic import Arithmetic, EvaluationError, FloatArithmetic, V
 from ..spec.network import Entry, Network
 from ..spec.notation import Namer, free_symbols, namer_for, parameter_names
 from .example import ExampleChain, LayerParams
+from .names import ETA, gradient, per_example, updated
 from .quantity import (
     AVERAGE,
     BACKWARD,
@@ -22,7 +23,6 @@ from .quantity import (
     Derivation,
     Quantity,
     S,
-    gradient,
     ordered_add,
     ordered_mul,
 )
@@ -148,12 +148,12 @@ class Builder:
         return best
 
     def sfx(self, name: str, example: int) -> str:
-        return f"{name}[{example + 1}]" if self.many else name
+        return per_example(name, example + 1 if self.many else None)
 
     def run(self) -> Derivation:
         for name, entry in self.params:
             self.given(name, entry)
-        self.given("eta", self.net.learning_rate)
+        self.given(ETA, self.net.learning_rate)
         examples = [ExampleChain(self, e) for e in range(len(self.net.examples))]
         for example in examples:
             example.forward_and_cost()
@@ -185,8 +185,8 @@ class Builder:
                     numbered=True,
                 )
         for name, _ in self.params:
-            step = ordered_mul(S("eta"), S(gradient(name)))
-            self.define(f"new_{name}", UPDATE, ordered_add(S(name), -step))
+            step = ordered_mul(S(ETA), S(gradient(name)))
+            self.define(updated(name), UPDATE, ordered_add(S(name), -step))
 
 
 def _layer_params(network: Network, params: list[tuple[str, Entry]]) -> LayerParams:

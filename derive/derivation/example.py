@@ -10,7 +10,8 @@ import sympy as sp
 
 from ..functions import ACTIVATIONS, COSTS, activation_derivative, tidy
 from ..spec.network import Entry, Network
-from ..spec.notation import Namer, partial
+from ..spec.notation import Namer
+from .names import partial
 from .quantity import BACKWARD, COST, FORWARD, S, ordered_add, ordered_mul
 
 LayerParams = dict[int, tuple[list[list[str]], list[str]]]  # layer → (weights by row, biases)

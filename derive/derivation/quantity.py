@@ -106,7 +106,3 @@ class Derivation:
     @property
     def symbolic(self) -> bool:
         return self.arithmetic == "symbolic"
-
-
-def gradient(param: str) -> str:
-    return f"dC/d{param}"

@@ -15,9 +15,18 @@ from typing import Any
 
 import sympy as sp
 
+from ..derivation.names import display as show
+from ..derivation.names import (
+    gradient,
+    gradient_of,
+    is_gradient,
+    is_partial,
+    split_example,
+    split_partial,
+    updated_param,
+)
 from ..derivation.quantity import BACKWARD, COST, UPDATE, Derivation, Quantity
 from ..numbers.arithmetic import Arithmetic
-from ..spec.notation import display as show
 
 Value = Any
 Lookup = Callable[[str], Value]
@@ -102,7 +111,7 @@ class Model:
         return [
             q.name
             for q in self.backward()
-            if q.name.startswith("dC/d") and not any(r.startswith("dC/") for r in self.refs[q.name])
+            if is_gradient(q.name) and not any(is_gradient(r) for r in self.refs[q.name])
         ]
 
     def chain_pairs(self) -> Iterator[tuple[Quantity, str, str]]:
@@ -111,12 +120,6 @@ class Model:
             f = q.formula
             if isinstance(f, sp.Mul) and len(f.args) == 2 and all(a.is_Symbol for a in f.args):
                 yield q, f.args[0].name, f.args[1].name
-
-
-def _split(name: str) -> tuple[str, str]:
-    """'dO3/dz3[2]' → ('dO3/dz3', '[2]'): per-example names carry a suffix."""
-    base, bracket, rest = name.partition("[")
-    return base, bracket + rest
 
 
 def _value_of(name: str) -> Callable[[Lookup], Value]:
@@ -132,10 +135,6 @@ def _scaled(name: str, factor: int) -> Callable[[Lookup], Value]:
 
 def _product(a: str, b: str) -> Callable[[Lookup], Value]:
     return lambda v: v(a) * v(b)
-
-
-def _is_partial(name: str) -> bool:
-    return name.startswith("d") and "/d" in name
 
 
 def _cost_factor(m: Model, target: str) -> Iterator[Candidate]:
@@ -159,7 +158,7 @@ def _sign(m: Model, target: str) -> Iterator[Candidate]:
 
 def _dO_for_dz(m: Model, target: str) -> Iterator[Candidate]:
     for q, first, second in m.chain_pairs():
-        if first.startswith("dC/d") and _is_partial(second) and m.reaches(target, q.name):
+        if is_gradient(first) and is_partial(second) and m.reaches(target, q.name):
             forgotten = f"(the factor {show(second)} forgotten)"
             says = f"{show(first)} gives in place of {show(q.name)} {forgotten}"
             yield m.candidate("dO_for_dz", target, q.name, _value_of(first), says)
@@ -170,8 +169,9 @@ def _sigma_for_derivative(m: Model, target: str) -> Iterator[Candidate]:
         f = q.chain
         if not str(getattr(f, "func", "")).endswith("'"):  # σ'(z3): an activation derivative
             continue
-        base, suffix = _split(q.name)
-        output = base[1:].split("/d", 1)[0] + suffix
+        base, suffix = split_example(q.name)
+        parts = split_partial(base)
+        output = parts[0] + suffix if parts else ""
         if output in m.d and m.reaches(target, q.name):
             act = str(getattr(f, "func", ""))[:-1]
             says = f"{act} itself ({output}) used for {act}' in {show(q.name)} gives"
@@ -185,22 +185,22 @@ def _wrong_activation(m: Model, target: str) -> Iterator[Candidate]:
         if not m.reaches(target, q.name):
             continue
         for other in sorted(feeds - {prev}):
-            if _split(other)[1] == _split(prev)[1]:
+            if split_example(other)[1] == split_example(prev)[1]:
                 says = f"{other} gives in place of {prev} in {show(q.name)} (the wrong activation)"
                 wrong = _product(dz, other)
                 yield m.candidate("wrong_activation", target, q.name, wrong, says)
 
 
 def _is_weight_gradient(m: Model, name: str) -> bool:
-    base = _split(name)[0]
-    return base.startswith("dC/d") and base[4:] in m.d.parameters and base not in m.d.alias_of
+    base = split_example(name)[0]
+    return is_gradient(base) and gradient_of(base) in m.d.parameters and base not in m.d.alias_of
 
 
 def _update_parts(m: Model, target: str) -> tuple[str, str] | None:
     if m.d[target].section != UPDATE:
         return None
-    p = target.removeprefix("new_")
-    return p, "dC/d" + p
+    p = updated_param(target)
+    return None if p is None else (p, gradient(p))
 
 
 def _plus_update(m: Model, target: str) -> Iterator[Candidate]:

@@ -8,6 +8,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from ..derivation.names import display, gradient, updated_param
 from ..derivation.quantity import (
     AVERAGE,
     BACKWARD,
@@ -20,7 +21,7 @@ from ..derivation.quantity import (
 )
 from ..derivation.selection import of_example
 from ..functions import ACTIVATIONS, COSTS
-from ..spec.notation import display, layer_label
+from ..spec.notation import layer_label
 from .plain import TextPrinter
 from .values import exact_note, number_text, value_lookup, value_text
 
@@ -169,8 +170,9 @@ def _updates(d: Derivation) -> Table:
         "New",
     )
     for q in d.section(UPDATE):
-        param = q.name.removeprefix("new_")
-        grad = f"dC/d{param}"
+        param = updated_param(q.name)
+        assert param is not None
+        grad = gradient(param)
         _, numbers, new = _cells(d, q)
         table.add_row(
             param,

@@ -17,12 +17,13 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..derivation.quantity import Derivation, Quantity, gradient
+from ..derivation.names import display, gradient, updated
+from ..derivation.quantity import Derivation, Quantity
 from ..derivation.selection import chosen
 from ..errors import UsageError
 from ..functions import ACTIVATIONS
 from ..numbers.rounding import format_number
-from ..spec.notation import display, layer_label
+from ..spec.notation import layer_label
 from . import render as render_format
 from .plain import TextPrinter
 from .values import value_lookup, value_text
@@ -150,7 +151,7 @@ def render(d: Derivation) -> RenderableType:
         f"{len(d.steps):,} chain-rule steps · cost {net.cost} = "
         f"{value_text(d['C'], d.decimals)}"
     )
-    example = f"dC/d{d.parameters[0]}*,C" if d.parameters else "C"
+    example = f"{gradient(d.parameters[0])}*,C" if d.parameters else "C"
     hint = Text(
         f"A summary (more than {SUMMARY_STEPS} steps). Every step: --full or --format json;\n"
         f"chosen steps: --only '{example}' (globs on names); vector form: --view matrix."
@@ -186,6 +187,6 @@ def _largest(d: Derivation) -> Table:
     title = f"Largest gradients (top {LARGEST} by |∂C/∂p|)"
     table = _table(title, "Parameter", "Layer", "p", "∂C/∂p", "New p")
     for _, p in known[:LARGEST]:
-        cells = (d[p].value, d[gradient(p)].value, d[f"new_{p}"].value)
+        cells = (d[p].value, d[gradient(p)].value, d[updated(p)].value)
         table.add_row(p, layer_of[p], *(format_number(v, d.decimals) for v in cells))
     return table

@@ -7,9 +7,9 @@ from typing import Any
 
 import sympy as sp
 
+from ..derivation.names import display
 from ..derivation.quantity import GIVEN, Derivation, Quantity
 from ..numbers.rounding import drifted, format_given, format_number, significant
-from ..spec.notation import display
 from .plain import TextPrinter
 
 

@@ -18,10 +18,11 @@ from typing import Any
 
 import sympy as sp
 
+from ..derivation.names import display, partial, per_example
 from ..derivation.quantity import Derivation
 from ..functions import ACTIVATIONS
 from ..numbers.rounding import format_number
-from ..spec.notation import display, layer_label, layer_number, namer_for, partial
+from ..spec.notation import layer_label, layer_number, namer_for
 from .plain import TextPrinter
 
 Vector = list[Any]
@@ -41,8 +42,9 @@ class LayerMatrices:
     grad_w: Matrix  # δ^l (a^{l−1})ᵀ
 
 
-def _suffix(d: Derivation, example: int) -> str:
-    return f"[{example + 1}]" if len(d.network.examples) > 1 else ""
+def _example(d: Derivation, example: int) -> int | None:
+    """The 1-based example number in names, or None when the file has one example."""
+    return example + 1 if len(d.network.examples) > 1 else None
 
 
 def _value(d: Derivation, name: str) -> Any:
@@ -57,7 +59,7 @@ def _weights(d: Derivation, l: int) -> Matrix:
     ]
 
 
-def _jacobian(d: Derivation, *, l: int, sfx: str) -> tuple[Matrix, bool]:
+def _jacobian(d: Derivation, *, l: int, ex: int | None) -> tuple[Matrix, bool]:
     """∂a_i/∂z_j from the derivation's local-derivative steps (diagonal if elementwise)."""
     namer, size = namer_for(d.network), d.network.sizes[l]
     activation = d.network.layers[l].activation
@@ -67,23 +69,26 @@ def _jacobian(d: Derivation, *, l: int, sfx: str) -> tuple[Matrix, bool]:
     def entry(i: int, j: int) -> Any:
         if elementwise and i != j:
             return 0
-        return _value(d, partial(namer.act(l, i), namer.z(l, j)) + sfx)
+        return _value(d, per_example(partial(namer.act(l, i), namer.z(l, j)), ex))
 
     return [[entry(i, j) for j in range(size)] for i in range(size)], elementwise
 
 
 def backward_matrices(d: Derivation, example: int = 0) -> list[LayerMatrices]:
     """Every layer's δ, ∂C/∂b and ∂C/∂W for one example, output layer first."""
-    namer, sfx = namer_for(d.network), _suffix(d, example)
+    namer, ex = namer_for(d.network), _example(d, example)
     last = len(d.network.layers) - 1
     out: list[LayerMatrices] = []
     grad_a: Vector = [
-        _value(d, partial("C", namer.act(last, j)) + sfx) for j in range(d.network.sizes[last])
+        _value(d, per_example(partial("C", namer.act(last, j)), ex))
+        for j in range(d.network.sizes[last])
     ]
     for l in range(last, 0, -1):
-        jac, elementwise = _jacobian(d, l=l, sfx=sfx)
+        jac, elementwise = _jacobian(d, l=l, ex=ex)
         delta = [_dot([row[j] for row in jac], grad_a) for j in range(len(jac))]
-        prev = [_value(d, namer.act(l - 1, k) + sfx) for k in range(d.network.sizes[l - 1])]
+        prev = [
+            _value(d, per_example(namer.act(l - 1, k), ex)) for k in range(d.network.sizes[l - 1])
+        ]
         grad_w = [[dj * ak for ak in prev] for dj in delta]
         out.append(LayerMatrices(l, grad_a, jac, elementwise, delta, grad_w))
         if l > 1:

@@ -25,20 +25,6 @@ class Namer(Protocol):
     def target(self, j: int) -> str: ...
 
 
-def partial(num: str, den: str) -> str:
-    return f"d{num}/d{den}"
-
-
-def display(name: str) -> str:
-    """Console form of an ASCII name: dC/dz3 → ∂C/∂z3, eta → η."""
-    if name == "eta":
-        return "η"
-    if name.startswith("d") and "/d" in name:
-        num, den = name[1:].split("/d", 1)
-        return f"∂{num}/∂{den}"
-    return name
-
-
 @dataclass(frozen=True)
 class _Flat:
     sizes: tuple[int, ...]

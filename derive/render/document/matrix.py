@@ -8,9 +8,10 @@ Every entry is a value already derived step by step, so the two forms agree by c
 
 from __future__ import annotations
 
-from ...derivation.quantity import Derivation, gradient
+from ...derivation.names import gradient, partial, per_example, split_example
+from ...derivation.quantity import Derivation
 from ...functions import ACTIVATIONS
-from ...spec.notation import Namer, namer_for, parameter_names, partial
+from ...spec.notation import Namer, namer_for, parameter_names
 from .content import Block, Equation, Equations, Heading, Math, Para, Selection, Text
 from .math import value_latex
 from .names import function_name
@@ -41,42 +42,44 @@ def matrix_form(d: Derivation, selection: Selection) -> list[Block]:
     ]
     many = len(net.examples) > 1
     for e in range(len(net.examples)):
-        sfx = f"[{e + 1}]" if many else ""
+        ex = e + 1 if many else None
         if many:
             blocks.append(Heading(f"Example {e + 1}", 2))
-        blocks.append(Equations(tuple(_example(d, namer_for(net), sfx))))
+        blocks.append(Equations(tuple(_example(d, namer_for(net), ex))))
     return blocks
 
 
-def _example(d: Derivation, namer: Namer, sfx: str) -> list[Equation]:
+def _example(d: Derivation, namer: Namer, ex: int | None) -> list[Equation]:
     out: list[Equation] = []
     last = len(d.network.layers) - 1
     weights = _weights(d, namer)
     for l in range(last, 0, -1):
-        out.append(_delta(d, namer, l, sfx, weights))
+        out.append(_delta(d, namer, l, ex, weights))
         if d.network.layers[l].biases is not None:
             label = _label(namer, l)
-            deltas = _vector(d, [partial("C", namer.z(l, j)) + sfx for j in _range(d, l)])
+            deltas = _vector(
+                d, [per_example(partial("C", namer.z(l, j)), ex) for j in _range(d, l)]
+            )
             out.append(
                 Equation(
                     rf"\frac{{\partial C}}{{\partial b^{{{label}}}}}",
                     ((rf"\delta^{{{label}}}",), (deltas,)),
                 )
             )
-        out.append(_weight_gradient(d, namer, l, sfx, weights))
+        out.append(_weight_gradient(d, namer, l, ex, weights))
     return out
 
 
 def _delta(
-    d: Derivation, namer: Namer, l: int, sfx: str, weights: dict[int, list[list[str]]]
+    d: Derivation, namer: Namer, l: int, ex: int | None, weights: dict[int, list[list[str]]]
 ) -> Equation:
     label, z = _label(namer, l), range(d.network.layers[l].size)
     layer = d.network.layers[l]
     assert layer.activation is not None
     prime = function_name(ACTIVATIONS[layer.activation.name].symbol + "'")
-    slopes = _vector(d, [partial(namer.act(l, j), namer.z(l, j)) + sfx for j in z])
-    d_out = _vector(d, [partial("C", namer.act(l, j)) + sfx for j in z])
-    value = _vector(d, [partial("C", namer.z(l, j)) + sfx for j in z])
+    slopes = _vector(d, [per_example(partial(namer.act(l, j), namer.z(l, j)), ex) for j in z])
+    d_out = _vector(d, [per_example(partial("C", namer.act(l, j)), ex) for j in z])
+    value = _vector(d, [per_example(partial("C", namer.z(l, j)), ex) for j in z])
     local = rf"{prime}\left(z^{{{label}}}\right)"
     stages: tuple[tuple[str, ...], ...]
     if l == len(d.network.layers) - 1:
@@ -87,20 +90,22 @@ def _delta(
         general = rf"\left(\left(W^{{{upper}}}\right)^{{T}} \delta^{{{upper}}}\right) \odot {local}"
         transposed = [list(col) for col in zip(*weights[l + 1], strict=True)]
         w_t = _matrix([[value_latex(d, w) for w in row] for row in transposed])
-        deltas = _vector(d, [partial("C", namer.z(l + 1, k)) + sfx for k in _range(d, l + 1)])
+        deltas = _vector(
+            d, [per_example(partial("C", namer.z(l + 1, k)), ex) for k in _range(d, l + 1)]
+        )
         product = rf"\left({w_t} {deltas}\right) \odot {slopes}"
         stages = ((general,), (product,), (rf"{d_out} \odot {slopes}",), (value,))
     return Equation(rf"\delta^{{{label}}}", stages)
 
 
 def _weight_gradient(
-    d: Derivation, namer: Namer, l: int, sfx: str, weights: dict[int, list[list[str]]]
+    d: Derivation, namer: Namer, l: int, ex: int | None, weights: dict[int, list[list[str]]]
 ) -> Equation:
     label, below = _label(namer, l), _label(namer, l - 1) if l > 1 else None
-    deltas = _vector(d, [partial("C", namer.z(l, j)) + sfx for j in _range(d, l)])
-    inputs = [namer.act(l - 1, k) + sfx for k in _range(d, l - 1)]
+    deltas = _vector(d, [per_example(partial("C", namer.z(l, j)), ex) for j in _range(d, l)])
+    inputs = [per_example(namer.act(l - 1, k), ex) for k in _range(d, l - 1)]
     row = _matrix([[_value_or_name(d, a) for a in inputs]])
-    grads = _matrix([[value_latex(d, gradient(w) + sfx) for w in r] for r in weights[l]])
+    grads = _matrix([[value_latex(d, per_example(gradient(w), ex)) for w in r] for r in weights[l]])
     a_prev = rf"\left(a^{{{below}}}\right)^{{T}}" if below else "x^{T}"
     general = rf"\delta^{{{label}}} {a_prev}"
     return Equation(
@@ -110,7 +115,7 @@ def _weight_gradient(
 
 
 def _value_or_name(d: Derivation, name: str) -> str:
-    return value_latex(d, name) if name in d else value_latex(d, name.split("[")[0])
+    return value_latex(d, name) if name in d else value_latex(d, split_example(name)[0])
 
 
 def _weights(d: Derivation, namer: Namer) -> dict[int, list[list[str]]]:

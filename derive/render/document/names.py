@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from ...derivation.names import split_example, split_partial, updated_param
+
 GREEK = {"eta": r"\eta", "alpha": r"\alpha", "lambda": r"\lambda", "sigma": r"\sigma"}
 FUNCTIONS = {
     "σ": r"\sigma",
@@ -27,7 +29,6 @@ FUNCTIONS = {
     "id'": r"\operatorname{id}'",
     "softmax": r"\operatorname{softmax}",
 }
-_EXAMPLE = re.compile(r"^(?P<base>.+)\[(?P<k>\d+)\]$")
 _FLAT = re.compile(r"^(?P<stem>[A-Za-z])(?P<i>\d+)$")
 _LAYERED = re.compile(r"^(?P<stem>[A-Za-z])(?P<l>\d+)_(?P<idx>\d+(?:_\d+)*)$")
 _CHAIN = re.compile(r"^(?P<stem>[A-Za-z])\((?P<sup>L(?:-\d+)?)\)$")
@@ -37,15 +38,17 @@ _SAFE = re.compile(r"[A-Za-z0-9]")
 
 def latex_name(name: str) -> str:
     """The LaTeX of any quantity name: a partial derivative, a per-example name or a symbol."""
-    example = _EXAMPLE.match(name)
-    if example:
-        return _with_example(latex_name(example["base"]), example["k"])
-    if name.startswith("new_"):
-        old = latex_name(name[4:])
+    base, suffix = split_example(name)
+    if suffix:
+        return _with_example(latex_name(base), suffix.strip("[]"))
+    param = updated_param(name)
+    if param is not None:
+        old = latex_name(param)
         return ("{" + old + "}" if "^" in old else old) + r"^{\mathrm{new}}"
-    if name.startswith("d") and "/d" in name:
-        num, den = name[1:].split("/d", 1)
-        return rf"\frac{{\partial {latex_name(num)}}}{{\partial {latex_name(den)}}}"
+    parts = split_partial(name)
+    if parts is not None:
+        num, den = (latex_name(part) for part in parts)
+        return rf"\frac{{\partial {num}}}{{\partial {den}}}"
     return _symbol(name)
 
 

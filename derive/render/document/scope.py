@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ...derivation.quantity import AVERAGE, BACKWARD, FORWARD, GIVEN, UPDATE, Derivation, gradient
+from ...derivation.names import gradient, per_example, updated, updated_param
+from ...derivation.quantity import AVERAGE, BACKWARD, FORWARD, GIVEN, UPDATE, Derivation
 from ...derivation.selection import chosen, of_example
 from ...spec.notation import layer_label
 from .content import LARGE_STEPS, Block, Cell, Math, Para, Selection, Table, Text
@@ -54,13 +55,13 @@ def _default(d: Derivation) -> set[str]:
     for param in (d.parameters[0], *output[:1], d.parameters[-1]):
         names = _closure(d, {gradient(param)})
         if len([n for n in names if d[n].step is not None]) <= LARGE_STEPS:
-            return names | {f"new_{param}"}
-    return {gradient(d.parameters[-1]), f"new_{d.parameters[-1]}"}
+            return names | {updated(param)}
+    return {gradient(d.parameters[-1]), updated(d.parameters[-1])}
 
 
 def _target(d: Derivation, names: set[str]) -> str:
-    news = sorted(n for n in names if n.startswith("new_"))
-    return gradient(news[0].removeprefix("new_")) if news else "a selection"
+    params = sorted(p for n in names if (p := updated_param(n)) is not None)
+    return gradient(params[0]) if params else "a selection"
 
 
 def _closure(d: Derivation, start: set[str]) -> set[str]:
@@ -105,7 +106,7 @@ def _summary(d: Derivation) -> list[Block]:
     rows: list[tuple[Cell, ...]] = []
     layers: dict[int, list[str]] = {}
     for param in d.parameters:
-        first = gradient(param) + "[1]"  # the mean of several examples carries no layer
+        first = per_example(gradient(param), 1)  # the mean of several examples carries no layer
         q = d[first] if first in d else d[gradient(param)]
         layers.setdefault(q.layer or 0, []).append(param)
     for layer, params in sorted(layers.items()):

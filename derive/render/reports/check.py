@@ -14,9 +14,9 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from ...derivation.names import display
 from ...derivation.quantity import GIVEN, Derivation
 from ...grade.checker import VERDICTS, Report, Result
-from ...spec.notation import display
 
 COLUMNS = ("quantity", "given", "expected", "hand", "verdict", "diagnosis")
 

@@ -7,8 +7,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from ...derivation.names import display
 from ...numbers.rounding import significant
-from ...spec.notation import display
 from ...verify import Report
 
 VALUE_DIGITS = 12  # a gradient, enough digits to see a 1e-9 relative disagreement
