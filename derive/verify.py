@@ -105,14 +105,14 @@ def verify(network: Network, *, steps: int = 3, tolerance: Tolerance | None = No
     )
     x, y = examples(network)
     derivation = derive(network, carry="exact")
-    names, layer_of = derivation.parameters, _layer_of(model)
+    names = derivation.parameters
     sym = [_value(derivation, gradient(name)) for name in names]
     num = _flat_gradient(model, x, y)
     fd = finite_differences(model, x, y, h=tol.h)
     checks = tuple(
         ParameterCheck(
             name,
-            layer_of[i],
+            derivation.layer_of(name),
             sym[i],
             num[i],
             fd[i],
@@ -133,14 +133,6 @@ def _value(derivation: Derivation, name: str) -> float:
             return float(v)
     numbers = {sp.Symbol(k): v for k, v in derivation.network.values}
     return float(q.value.xreplace(numbers))
-
-
-def _layer_of(model: Model) -> list[int]:
-    out = []
-    for index, layer in enumerate(model.layers, start=1):
-        count = layer.weights.size + (0 if layer.biases is None else layer.biases.size)
-        out.extend([index] * count)
-    return out
 
 
 def _flat_gradient(model: Model, x: Array, y: Array) -> list[float]:

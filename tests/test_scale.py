@@ -21,7 +21,7 @@ import derive.derivation.quantity as derivation
 from derive import derive, load_network
 from derive.cli.app import app
 from derive.derivation.quantity import Derivation
-from derive.render.summary import SUMMARY_STEPS, layer_parameters
+from derive.render.summary import SUMMARY_STEPS
 from derive.spec.network import Activation, Example, Layer, Network
 
 from .conftest import CASES, ROOT, Golden
@@ -144,9 +144,10 @@ def test_summary_gradient_norms_are_right(mid: Path) -> None:
     d = derive(load_network(mid))
     assert len(d.steps) > SUMMARY_STEPS
     output = _explain(str(mid)).output
-    for l, weights, biases in layer_parameters(d):
+    for l, params in d.params_by_layer.items():
         row = next(line for line in output.splitlines() if line.strip().startswith(f"{l} ("))
-        for names in (weights, biases):
+        weights = [w for ws in params.weights for w in ws]
+        for names in (weights, list(params.biases)):
             norm = math.sqrt(sum(float(d[f"dC/d{p}"].value) ** 2 for p in names))
             assert f"{norm:.4f}" in row.split()
 

@@ -11,7 +11,7 @@ from ..functions import COSTS
 from ..numbers.arithmetic import Arithmetic, EvaluationError, FloatArithmetic, Value, arithmetic_for
 from ..spec.network import Entry, Network
 from ..spec.notation import Namer, free_symbols, namer_for, parameter_names
-from .example import ExampleChain, LayerParams
+from .example import ExampleChain
 from .names import ETA, gradient, per_example, updated
 from .quantity import (
     AVERAGE,
@@ -25,6 +25,7 @@ from .quantity import (
     S,
     ordered_add,
     ordered_mul,
+    parameters_by_layer,
 )
 
 
@@ -71,7 +72,7 @@ class Builder:
         self.alias_of: dict[str, str] = {}
         self.step = 0
         self.many = len(network.examples) > 1
-        self.layer_params = _layer_params(network, self.params)
+        self.layer_params = parameters_by_layer(network, (name for name, _ in self.params))
         self.distribution = symbolic and COSTS[network.cost].distribution
 
     def given(self, name: str, entry: Entry, **meta: Any) -> None:
@@ -187,13 +188,3 @@ class Builder:
         for name, _ in self.params:
             step = ordered_mul(S(ETA), S(gradient(name)))
             self.define(updated(name), UPDATE, ordered_add(S(name), -step))
-
-
-def _layer_params(network: Network, params: list[tuple[str, Entry]]) -> LayerParams:
-    """Parameter names per layer: (weights row by row, biases), in the order params lists them."""
-    names = iter(name for name, _ in params)
-    out = {}
-    for l, layer in enumerate(network.layers[1:], start=1):
-        rows = [[next(names) for _ in row] for row in layer.weights]
-        out[l] = (rows, [next(names) for _ in layer.biases or ()])
-    return out

@@ -12,9 +12,7 @@ from ..functions import ACTIVATIONS, COSTS, activation_derivative, tidy
 from ..spec.network import Entry, Network
 from ..spec.notation import Namer
 from .names import partial
-from .quantity import BACKWARD, COST, FORWARD, S, ordered_add, ordered_mul
-
-LayerParams = dict[int, tuple[list[list[str]], list[str]]]  # layer → (weights by row, biases)
+from .quantity import BACKWARD, COST, FORWARD, LayerParameters, S, ordered_add, ordered_mul
 
 
 class Recorder(Protocol):
@@ -27,7 +25,7 @@ class Recorder(Protocol):
     @property
     def many(self) -> bool: ...
     @property
-    def layer_params(self) -> LayerParams: ...
+    def layer_params(self) -> dict[int, LayerParameters]: ...
     def sfx(self, name: str, example: int) -> str: ...
     def given(self, name: str, entry: Entry, **meta: Any) -> None: ...
     def define(
@@ -71,7 +69,7 @@ class ExampleChain:
         for j, entry in enumerate(self.ex.target):
             b.given(self.n(namer.target(j)), entry, **meta)
         for l, layer in enumerate(b.net.layers[1:], start=1):
-            w_names, b_names = b.layer_params[l]
+            w_names, b_names = b.layer_params[l].weights, b.layer_params[l].biases
             for j, row in enumerate(w_names):
                 terms = [ordered_mul(S(w), S(self.act(l - 1, k))) for k, w in enumerate(row)]
                 terms += [S(b_names[j])] if b_names else []
@@ -182,10 +180,10 @@ class ExampleChain:
         return _term_derivative(self.z_terms[z][wrt], S(wrt))
 
     def weight_names(self, l: int, j: int) -> list[str]:
-        return self.b.layer_params[l][0][j]
+        return list(self.b.layer_params[l].weights[j])
 
     def bias_name(self, l: int, j: int) -> str | None:
-        biases = self.b.layer_params[l][1]
+        biases = self.b.layer_params[l].biases
         return biases[j] if biases else None
 
 

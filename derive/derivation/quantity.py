@@ -8,9 +8,9 @@ Values are computed as each quantity is defined, in the chosen arithmetic (see a
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 
 import sympy as sp
 
@@ -72,6 +72,30 @@ class Quantity:
 
 
 @dataclass(frozen=True)
+class LayerParameters:
+    """One layer's parameter names: row j of ``weights`` holds the weights into neuron j."""
+
+    layer: int
+    weights: tuple[tuple[str, ...], ...]
+    biases: tuple[str, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (*(w for row in self.weights for w in row), *self.biases)
+
+
+def parameters_by_layer(network: Network, names: Iterable[str]) -> dict[int, LayerParameters]:
+    """Parameter names (in the notation's order: each layer's weights row by row, then its
+    biases) grouped by layer, numbered 1.. after the input."""
+    it = iter(names)
+    out = {}
+    for l, layer in enumerate(network.layers[1:], start=1):
+        weights = tuple(tuple(next(it) for _ in row) for row in layer.weights)
+        out[l] = LayerParameters(l, weights, tuple(next(it) for _ in layer.biases or ()))
+    return out
+
+
+@dataclass(frozen=True)
 class Derivation:
     network: Network
     carry: str
@@ -106,3 +130,23 @@ class Derivation:
     @property
     def symbolic(self) -> bool:
         return self.arithmetic == "symbolic"
+
+    @cached_property
+    def params_by_layer(self) -> dict[int, LayerParameters]:
+        return parameters_by_layer(self.network, self.parameters)
+
+    @cached_property
+    def _layer_of(self) -> dict[str, int]:
+        return {p: l for l, group in self.params_by_layer.items() for p in group.names}
+
+    def layer_of(self, param: str) -> int:
+        """The layer (1.. after the input) a parameter feeds."""
+        return self._layer_of[param]
+
+    def depends_on(self, name: str, *, chain: bool = False) -> frozenset[str]:
+        """The quantities whose values ``name``'s formula uses (and, with ``chain``, the partial
+        derivatives its chain rule names), aliases resolved to the names they stand for."""
+        q = self[name]
+        exprs = (q.formula, q.chain) if chain else (q.formula,)
+        symbols = {s.name for e in exprs if e is not None for s in e.free_symbols}
+        return frozenset(self.alias_of.get(s, s) for s in symbols if s in self)

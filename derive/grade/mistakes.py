@@ -55,13 +55,8 @@ class Model:
     def __init__(self, d: Derivation, worlds: list[World], *, drift: Drift) -> None:
         self.d, self.worlds, self.drift = d, worlds, drift
         self.order = {name: i for i, name in enumerate(d.quantities)}
-        self.refs = {q.name: self._refs(q) for q in d.quantities.values()}
+        self.refs = {name: d.depends_on(name) for name in d.quantities}
         self.ancestors = cache(self._ancestors)
-
-    def _refs(self, q: Quantity) -> frozenset[str]:
-        if q.formula is None:
-            return frozenset()
-        return frozenset(self.d.alias_of.get(s.name, s.name) for s in q.formula.free_symbols)
 
     def _ancestors(self, name: str) -> frozenset[str]:
         out = set(self.refs[name])

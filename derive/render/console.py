@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sympy as sp
 from rich import box
 from rich.console import Group, RenderableType
@@ -20,8 +22,8 @@ from ..derivation.quantity import (
     Quantity,
 )
 from ..derivation.selection import of_example
-from ..functions import ACTIVATIONS, COSTS
 from ..spec.notation import layer_label
+from .outline import layer_rows, overview
 from .plain import TextPrinter
 from .values import exact_note, number_text, value_lookup, value_text
 
@@ -53,38 +55,32 @@ def _table(title: str, *columns: str) -> Table:
     return table
 
 
+_ARITHMETIC = {"exact": "exact arithmetic", "rounded": "hand rounding carried"}
+
+
 def _heading(d: Derivation) -> Text:
-    net = d.network
-    cost = COSTS[net.cost]
-    carry = "hand rounding carried" if d.carry == "rounded" else "exact arithmetic"
+    o = overview(d)
     lines = [
-        Text(net.title, style="bold"),
+        Text(o.title, style="bold"),
         Text(
-            f"{net.source} · notation {net.notation.style} (start {net.notation.start}) · "
-            f"cost {net.cost} = {cost.doc} · {_count(len(net.examples), 'example')}"
+            f"{o.source} · notation {o.style} (start {o.start}) · "
+            f"cost {o.cost} = {o.cost_doc} · {_count(o.examples, 'example')}"
         ),
-        Text(f"{d.arithmetic if d.symbolic else carry}, shown to {d.decimals} decimals"),
+        Text(f"{_ARITHMETIC.get(o.arithmetic, o.arithmetic)}, shown to {d.decimals} decimals"),
     ]
     return Text("\n").join(lines)
 
 
 def _network(d: Derivation) -> Table:
     table = _table("Network", "Layer", "Neurons", "Activation", "Weights", "Biases")
-    params = iter(d.parameters)
-    for index, layer in enumerate(d.network.layers):
-        if layer.activation is None:
-            table.add_row(layer_label(d.network, index), str(layer.size), "", "", "")
+    for row in layer_rows(d):
+        label, size = layer_label(d.network, row.index), str(row.size)
+        if row.activation is None:
+            table.add_row(label, size, "", "", "")
             continue
-        weights = [next(params) for row in layer.weights for _ in row]
-        biases = [next(params) for _ in layer.biases or ()]
-        act = ACTIVATIONS[layer.activation.name]
-        table.add_row(
-            layer_label(d.network, index),
-            str(layer.size),
-            f"{act.name}: {act.doc}",
-            _span(weights),
-            _span(biases) or "none",
-        )
+        act = row.activation
+        biases = _span(row.biases) or "none"
+        table.add_row(label, size, f"{act.name}: {act.doc}", _span(row.weights), biases)
     return table
 
 
@@ -92,7 +88,7 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def _span(names: list[str]) -> str:
+def _span(names: Sequence[str]) -> str:
     if len(names) <= 3:
         return ", ".join(names)
     return f"{names[0]} … {names[-1]} ({len(names)})"
@@ -109,7 +105,7 @@ def _given(d: Derivation, quantities: list[Quantity]) -> Table:
             number = f" = {number_text(q.exact, d.decimals, given=True)}" if q.exact else ""
             text = f"{display(q.name)}{number} (kept symbolic)"
         if q.name in params:
-            key = f"layer {layer_label(d.network, _layer_of(d, q.name)).split()[0]}"
+            key = f"layer {layer_label(d.network, d.layer_of(q.name)).split()[0]}"
         elif q.name == "eta":
             key = "learning rate"
         else:
@@ -118,15 +114,6 @@ def _given(d: Derivation, quantities: list[Quantity]) -> Table:
     for key, texts in groups.items():
         table.add_row(key, ",  ".join(texts))
     return table
-
-
-def _layer_of(d: Derivation, param: str) -> int:
-    names = iter(d.parameters)
-    for index, layer in enumerate(d.network.layers[1:], start=1):
-        count = sum(len(row) for row in layer.weights) + len(layer.biases or ())
-        if param in [next(names) for _ in range(count)]:
-            return index
-    raise KeyError(param)
 
 
 def _cells(d: Derivation, q: Quantity) -> tuple[str, str, str]:

@@ -21,10 +21,10 @@ from ..derivation.names import display, gradient, updated
 from ..derivation.quantity import Derivation, Quantity
 from ..derivation.selection import chosen
 from ..errors import UsageError
-from ..functions import ACTIVATIONS
 from ..numbers.rounding import format_number
 from ..spec.notation import layer_label
 from . import render as render_format
+from .outline import layer_rows
 from .plain import TextPrinter
 from .values import value_lookup, value_text
 
@@ -116,16 +116,6 @@ def steps_table(d: Derivation, chosen: list[Quantity]) -> Table:
     return table
 
 
-def layer_parameters(d: Derivation) -> list[tuple[int, list[str], list[str]]]:
-    """(layer, weight names, bias names) for every layer after the input, in naming order."""
-    params = iter(d.parameters)
-    out = []
-    for index, layer in enumerate(d.network.layers[1:], start=1):
-        weights = [next(params) for row in layer.weights for _ in row]
-        out.append((index, weights, [next(params) for _ in layer.biases or ()]))
-    return out
-
-
 def _magnitude(value: Any) -> float | None:
     try:
         return abs(float(value))
@@ -164,13 +154,13 @@ def _layers(d: Derivation) -> Table:
     for column in ("‖∂C/∂W‖", "‖∂C/∂b‖"):
         table.add_column(column, justify="right")
     table.add_row(layer_label(d.network, 0), str(d.network.sizes[0]), "", "", "", "", "")
-    for l, weights, biases in layer_parameters(d):
-        activation = d.network.layers[l].activation
-        assert activation is not None
+    for row in layer_rows(d)[1:]:
+        weights, biases = list(row.weights), list(row.biases)
+        assert row.activation is not None
         table.add_row(
-            layer_label(d.network, l),
-            str(d.network.sizes[l]),
-            ACTIVATIONS[activation.name].name,
+            layer_label(d.network, row.index),
+            str(row.size),
+            row.activation.name,
             f"{len(weights):,}",
             f"{len(biases):,}",
             _norm(d, weights),
@@ -182,11 +172,11 @@ def _layers(d: Derivation) -> Table:
 def _largest(d: Derivation) -> Table:
     sized = [(_magnitude(d[gradient(p)].value), p) for p in d.parameters]
     known = sorted(((s, p) for s, p in sized if s is not None), key=lambda sp: (-sp[0], sp[1]))
-    layers = layer_parameters(d)
-    layer_of = {p: layer_label(d.network, l) for l, ws, bs in layers for p in (*ws, *bs)}
     title = f"Largest gradients (top {LARGEST} by |∂C/∂p|)"
     table = _table(title, "Parameter", "Layer", "p", "∂C/∂p", "New p")
     for _, p in known[:LARGEST]:
         cells = (d[p].value, d[gradient(p)].value, d[updated(p)].value)
-        table.add_row(p, layer_of[p], *(format_number(v, d.decimals) for v in cells))
+        table.add_row(
+            p, layer_label(d.network, d.layer_of(p)), *(format_number(v, d.decimals) for v in cells)
+        )
     return table

@@ -6,6 +6,7 @@ LaTeX; the LaTeX and Markdown writers in this package only decide how each block
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ...derivation.quantity import (
@@ -18,8 +19,8 @@ from ...derivation.quantity import (
     Derivation,
     Quantity,
 )
-from ...functions import ACTIVATIONS, COSTS
 from ...spec.notation import layer_label
+from ..outline import layer_rows, overview
 from ..values import exact_note
 from .math import (
     ROW_CHARS,
@@ -182,14 +183,19 @@ def _updates(d: Derivation, selection: Selection) -> list[Block]:
     return [Heading("Gradient descent"), intro, _equations(d, chosen)]
 
 
+_ARITHMETIC = {
+    "exact": "exact arithmetic",
+    "rounded": "hand rounding carried",
+    "symbolic": "symbolic arithmetic",
+}
+
+
 def _network(d: Derivation, selection: Selection) -> list[Block]:
-    net = d.network
-    carry = "hand rounding carried" if d.carry == "rounded" else "exact arithmetic"
-    arithmetic = "symbolic arithmetic" if d.symbolic else carry
+    o = overview(d)
     intro = Text(
-        f"Source: {net.source}. Notation: {net.notation.style} (start {net.notation.start}). "
-        f"Cost: {net.cost} = {COSTS[net.cost].doc}. {len(net.examples)} example(s); "
-        f"{arithmetic}, values shown to {d.decimals} decimals."
+        f"Source: {o.source}. Notation: {o.style} (start {o.start}). "
+        f"Cost: {o.cost} = {o.cost_doc}. {o.examples} example(s); "
+        f"{_ARITHMETIC[o.arithmetic]}, values shown to {d.decimals} decimals."
     )
     blocks: list[Block] = [Heading("Network and notation"), Para((intro,)), _layers(d)]
     if selection.large:
@@ -199,28 +205,25 @@ def _network(d: Derivation, selection: Selection) -> list[Block]:
 
 def _layers(d: Derivation) -> Table:
     rows: list[tuple[Cell, ...]] = []
-    params = iter(d.parameters)
-    for index, layer in enumerate(d.network.layers):
-        if layer.activation is None:
-            label = Text(layer_label(d.network, index))
-            rows.append((label, Text(str(layer.size)), Text(""), Text(""), Text("")))
+    for row in layer_rows(d):
+        label, size = Text(layer_label(d.network, row.index)), Text(str(row.size))
+        if row.activation is None:
+            rows.append((label, size, Text(""), Text(""), Text("")))
             continue
-        weights = [next(params) for row in layer.weights for _ in row]
-        biases = [next(params) for _ in layer.biases or ()]
         rows.append(
             (
-                Text(layer_label(d.network, index)),
-                Text(str(layer.size)),
-                Text(ACTIVATIONS[layer.activation.name].name),
-                Math(_span(weights)),
-                Math(_span(biases)) if biases else Text("none"),
+                label,
+                size,
+                Text(row.activation.name),
+                Math(_span(row.weights)),
+                Math(_span(row.biases)) if row.biases else Text("none"),
             )
         )
     headers = ("Layer", "Neurons", "Activation", "Weights", "Biases")
     return Table(headers, tuple(rows), "lrlll")
 
 
-def _span(names: list[str]) -> str:
+def _span(names: Sequence[str]) -> str:
     shown = [latex_name(n) for n in names]
     if len(shown) <= 3:
         return ", ".join(shown)

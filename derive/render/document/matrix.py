@@ -11,7 +11,7 @@ from __future__ import annotations
 from ...derivation.names import gradient, partial, per_example, split_example
 from ...derivation.quantity import Derivation
 from ...functions import ACTIVATIONS
-from ...spec.notation import Namer, namer_for, parameter_names
+from ...spec.notation import Namer, namer_for
 from .content import Block, Equation, Equations, Heading, Math, Para, Selection, Text
 from .math import value_latex
 from .names import function_name
@@ -52,7 +52,7 @@ def matrix_form(d: Derivation, selection: Selection) -> list[Block]:
 def _example(d: Derivation, namer: Namer, ex: int | None) -> list[Equation]:
     out: list[Equation] = []
     last = len(d.network.layers) - 1
-    weights = _weights(d, namer)
+    weights = {l: [list(r) for r in p.weights] for l, p in d.params_by_layer.items()}
     for l in range(last, 0, -1):
         out.append(_delta(d, namer, l, ex, weights))
         if d.network.layers[l].biases is not None:
@@ -116,17 +116,6 @@ def _weight_gradient(
 
 def _value_or_name(d: Derivation, name: str) -> str:
     return value_latex(d, name) if name in d else value_latex(d, split_example(name)[0])
-
-
-def _weights(d: Derivation, namer: Namer) -> dict[int, list[list[str]]]:
-    """Weight names per layer, row j holding the weights into neuron j."""
-    names = iter(name for name, _ in parameter_names(d.network, namer))
-    out: dict[int, list[list[str]]] = {}
-    for l, layer in enumerate(d.network.layers[1:], start=1):
-        out[l] = [[next(names) for _ in row] for row in layer.weights]
-        for _ in layer.biases or ():
-            next(names)
-    return out
 
 
 def _label(namer: Namer, l: int) -> str:

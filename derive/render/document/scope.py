@@ -73,10 +73,7 @@ def _closure(d: Derivation, start: set[str]) -> set[str]:
         if q.name in seen:
             continue
         seen.add(q.name)
-        for expr in (q.formula, q.chain):
-            for s in expr.free_symbols if expr is not None else ():
-                if s.name in d and d[s.name].section in (BACKWARD, AVERAGE):
-                    todo.append(d[s.name].name)
+        todo += [n for n in d.depends_on(q.name, chain=True) if d[n].section in (BACKWARD, AVERAGE)]
     return seen
 
 
@@ -84,10 +81,7 @@ def _inputs_of(d: Derivation, names: set[str], sections: tuple[str, ...]) -> set
     """Forward quantities whose values the chosen quantities use."""
     out: set[str] = set()
     for name in names:
-        for expr in (d[name].formula, d[name].chain):
-            for s in expr.free_symbols if expr is not None else ():
-                if s.name in d and d[s.name].section in sections:
-                    out.add(d[s.name].name)
+        out |= {n for n in d.depends_on(name, chain=True) if d[n].section in sections}
     return out
 
 

@@ -1,0 +1,58 @@
+"""What a derivation says before its steps, computed once for every renderer: the network's
+layers with their parameter names, and the facts of the heading. The console, LaTeX and
+Markdown renderers only decide how to write them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..derivation.quantity import Derivation
+from ..functions import ACTIVATIONS, COSTS, ActivationDef
+
+
+@dataclass(frozen=True)
+class LayerRow:
+    index: int  # 0 for the input
+    size: int
+    activation: ActivationDef | None  # None for the input
+    weights: tuple[str, ...]
+    biases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Overview:
+    title: str
+    source: str
+    style: str
+    start: int
+    cost: str
+    cost_doc: str
+    examples: int
+    arithmetic: str  # "exact", "rounded" (hand rounding carried) or "symbolic"
+
+
+def overview(d: Derivation) -> Overview:
+    net = d.network
+    arithmetic = "symbolic" if d.symbolic else d.carry
+    return Overview(
+        title=net.title,
+        source=net.source,
+        style=net.notation.style,
+        start=net.notation.start,
+        cost=net.cost,
+        cost_doc=COSTS[net.cost].doc,
+        examples=len(net.examples),
+        arithmetic=arithmetic,
+    )
+
+
+def layer_rows(d: Derivation) -> list[LayerRow]:
+    """The input layer, then each layer with its activation and parameter names."""
+    rows = [LayerRow(0, d.network.sizes[0], None, (), ())]
+    for l, params in d.params_by_layer.items():
+        layer = d.network.layers[l]
+        assert layer.activation is not None
+        weights = tuple(w for row in params.weights for w in row)
+        activation = ACTIVATIONS[layer.activation.name]
+        rows.append(LayerRow(l, layer.size, activation, weights, params.biases))
+    return rows
