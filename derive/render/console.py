@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import sympy as sp
-from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -25,6 +24,7 @@ from ..derivation.selection import of_example
 from ..spec.notation import layer_label
 from .outline import layer_rows, overview
 from .plain import TextPrinter
+from .tables import house_table
 from .values import exact_note, number_text, value_lookup, value_text
 
 
@@ -48,11 +48,7 @@ def render(derivation: Derivation, *, example: int | None = None) -> RenderableT
 
 
 def _table(title: str, *columns: str) -> Table:
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
-    for column in columns:
-        right = column in ("Value", "Step", "Old", "New")
-        table.add_column(column, justify="right" if right else "left", overflow="fold")
-    return table
+    return house_table(title, *columns, right=("Value", "Step", "Old", "New"))
 
 
 _ARITHMETIC = {"exact": "exact arithmetic", "rounded": "hand rounding carried"}

@@ -12,7 +12,6 @@ import json
 import math
 from typing import Any
 
-from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -26,6 +25,7 @@ from ..spec.notation import layer_label
 from . import render as render_format
 from .outline import layer_rows
 from .plain import TextPrinter
+from .tables import house_table
 from .values import value_lookup, value_text
 
 SUMMARY_STEPS = 200  # more backward steps than this: a summary unless --full
@@ -86,12 +86,11 @@ def _json_subset(d: Derivation, picked: list[Quantity], example: int | None) -> 
     return json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=False)
 
 
+_LEFT = ("Quantity", "Chain rule", "Activation", "Layer", "Parameter")
+
+
 def _table(title: str, *columns: str) -> Table:
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
-    for column in columns:
-        left = column in ("Quantity", "Chain rule", "Activation", "Layer", "Parameter")
-        table.add_column(column, justify="left" if left else "right", overflow="fold")
-    return table
+    return house_table(title, *columns, right=[c for c in columns if c not in _LEFT])
 
 
 def steps_table(d: Derivation, chosen: list[Quantity]) -> Table:

@@ -9,7 +9,6 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -17,6 +16,7 @@ from rich.text import Text
 from ...derivation.names import display
 from ...derivation.quantity import GIVEN, Derivation
 from ...grade.checker import VERDICTS, Report, Result
+from ..tables import house_table
 
 COLUMNS = ("quantity", "given", "expected", "hand", "verdict", "diagnosis")
 
@@ -34,11 +34,8 @@ def render_text(reports: Sequence[Report]) -> RenderableType:
 
 
 def _table(title: str, *columns: str) -> Table:
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
-    for column in columns:
-        numeric = column.lower() in ("given", "expected", "hand", *VERDICTS)
-        table.add_column(column, justify="right" if numeric else "left", overflow="fold")
-    return table
+    numeric = [c for c in columns if c.lower() in ("given", "expected", "hand", *VERDICTS)]
+    return house_table(title, *columns, right=numeric)
 
 
 def _heading(report: Report) -> Text:

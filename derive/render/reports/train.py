@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from ...numbers.rounding import format_number, significant
 from ...train.sgd import Epoch
+from ..tables import house_table
 
 DECIMALS = 6
 HEIGHT = 8  # the terminal cost chart's rows
@@ -56,11 +56,9 @@ def _percent(value: float | None) -> str:
 def epoch_table(history: Sequence[Epoch]) -> Table:
     accuracy = any(e.accuracy is not None for e in history)
     test = any(e.test_cost is not None for e in history)
-    table = Table(title="Training", title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
     columns = ["Epoch", "Cost"] + (["Accuracy"] if accuracy else [])
     columns += (["Test cost"] + (["Test accuracy"] if accuracy else [])) if test else []
-    for column in columns:
-        table.add_column(column, justify="right")
+    table = house_table("Training", *columns, right=columns, fold=False)
     for e in history:
         row = [str(e.epoch), _cost(e.cost)] + ([_percent(e.accuracy)] if accuracy else [])
         if test:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -10,16 +9,15 @@ from rich.text import Text
 from ...derivation.names import display
 from ...numbers.rounding import significant
 from ...verify import Report
+from ..tables import house_table
 
 VALUE_DIGITS = 12  # a gradient, enough digits to see a 1e-9 relative disagreement
 DIFF_DIGITS = 2
 
 
 def _table(title: str, *columns: str) -> Table:
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
-    for column in columns:
-        table.add_column(column, justify="left" if column in ("Parameter", "") else "right")
-    return table
+    right = [c for c in columns if c not in ("Parameter", "")]
+    return house_table(title, *columns, right=right, fold=False)
 
 
 def _v(value: float) -> str:
