@@ -21,3 +21,13 @@ class InputError(DeriveError):
 
 class UsageError(DeriveError):
     """A bad command-line choice (an unknown quantity name, a pattern matching nothing, ...)."""
+
+
+class OptionError(UsageError):
+    """A bad value for one of the core's options, named as the Python parameter (``carry``,
+    ``decimals``, ``only``); the CLI says which command-line flag that is."""
+
+    def __init__(self, option: str, problem: str) -> None:
+        self.option = option
+        self.problem = problem
+        super().__init__(f"{option} {problem}")

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from derive import derive, load_network
-from derive.render import render
-from derive.render.summary import SUMMARY_STEPS, explain_output
+from derive.render.explain import explain_output
+from derive.render.summary import SUMMARY_STEPS
 from derive.render.tables import as_text
 
 from .conftest import CASES, Golden
@@ -26,7 +26,7 @@ def test_text_and_json_golden(path: Path, golden: Golden, monkeypatch: pytest.Mo
     monkeypatch.chdir(CASES.parent)  # the file name shown in the output is relative
     derivation = derive(load_network(path.relative_to(CASES.parent)))
     text = as_text(explain_output(derivation, fmt="text"), width=120)
-    document = render(derivation, "json")
+    document = explain_output(derivation, fmt="json")
     golden.check(f"explain/{path.stem}.txt", text)
     values = json.loads(document)["values"]
     expressions = json.loads(document)["expressions"]

@@ -13,7 +13,8 @@ from derive import derive, load_network
 from derive.cli.app import app
 from derive.derivation.names import partial
 from derive.derivation.quantity import Derivation
-from derive.render.vector import backward_matrices, matrix_text, vector_text
+from derive.derivation.vector import backward_matrices
+from derive.render.vector import matrix_text, vector_text
 from derive.spec.notation import namer_for
 
 from .conftest import CASES, Golden

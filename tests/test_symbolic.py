@@ -91,14 +91,14 @@ def test_an_internal_error_is_one_line_too(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_explain_shows_every_example_and_example_k_only_that_one() -> None:
-    from derive.render import render
+    from derive.render.console import render
     from derive.render.tables import as_text
 
     d = derive(load_network(CASES / "minibatch-2-2-1.yaml"))
-    everything = as_text(render(d, "text"), width=160)
+    everything = as_text(render(d), width=160)
     for k in (1, 2, 3):
         assert f"O3[{k}]" in everything and f"∂C/∂w1[{k}]" in everything
-    focused = as_text(render(d, "text", example=2), width=160)
+    focused = as_text(render(d, example=2), width=160)
     assert "O3[2]" in focused and "O3[1]" not in focused and "O3[3]" not in focused
     assert "(1/3) · (∂C/∂w1[1] + ∂C/∂w1[2] + ∂C/∂w1[3])" in focused  # the average stays
 

@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 
 from .. import __version__
-from ..errors import DeriveError
+from ..errors import DeriveError, OptionError
 
 EPILOG = """Examples:
 
@@ -46,6 +46,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
+# a core option → the flag that sets it, where the two names differ
+FLAGS = {"general": "--symbolic", "fmt": "--format"}
 
 # the network-file argument every command takes
 NetworkFile = Annotated[Path, typer.Argument(help="Network file (YAML).", show_default=False)]
@@ -84,6 +87,10 @@ def handled() -> Iterator[None]:
     """A DeriveError becomes 'derive: error: …' on stderr and exit code 2, never a traceback."""
     try:
         yield
+    except OptionError as exc:  # the core names its parameter; the user typed a flag
+        flag = FLAGS.get(exc.option, "--" + exc.option.replace("_", "-"))
+        typer.echo(f"derive: error: {flag} {exc.problem}", err=True)
+        raise typer.Exit(2) from None
     except DeriveError as exc:
         typer.echo(f"derive: error: {exc}", err=True)
         raise typer.Exit(2) from None

@@ -9,7 +9,7 @@ import typer
 
 from .app import Carry, NetworkFile, app, emit, handled
 
-SUMMARY = "200 steps"  # derive.render.summary.SUMMARY_STEPS, not imported: --help stays light
+SUMMARY = "200 steps"  # render.summary.SUMMARY_STEPS; not imported, so that --help stays light
 
 
 class Format(StrEnum):
@@ -60,7 +60,7 @@ def explain(
     Large networks (more than 200 steps) get a summary; --full or --only show steps in full.
     """
     from ..derivation.build import derive
-    from ..render.summary import explain_output
+    from ..render.explain import explain_output
     from ..spec.load import load_network
 
     with handled():

@@ -6,7 +6,7 @@ from typing import Any
 
 import sympy as sp
 
-from ..errors import UsageError
+from ..errors import OptionError, UsageError
 from ..functions import COSTS
 from ..numbers.arithmetic import Arithmetic, EvaluationError, FloatArithmetic, Value, arithmetic_for
 from ..spec.network import Entry, Network
@@ -38,9 +38,9 @@ def derive(
     ``general`` keeps every given value symbolic and prints the general chain-rule formulas.
     """
     if carry not in ("exact", "rounded"):
-        raise UsageError(f"--carry must be exact or rounded, not {carry!r}")
+        raise OptionError("carry", f"must be exact or rounded, not {carry!r}")
     if not 0 <= decimals <= 15:
-        raise UsageError(f"--decimals must be between 0 and 15, not {decimals}")
+        raise OptionError("decimals", f"must be between 0 and 15, not {decimals}")
     if not network.examples:
         raise UsageError(f"{network.source} has no examples: to derive, add examples: [...]")
     return Builder(network, carry=carry, decimals=decimals, general=general).run()
@@ -57,7 +57,7 @@ class Builder:
         symbols = free_symbols(network)
         symbolic = bool(symbols) or general
         if symbolic and carry == "rounded":
-            raise UsageError("--carry rounded needs numbers; this derivation keeps symbols")
+            raise OptionError("carry", "rounded needs numbers; this derivation keeps symbols")
         self.general = general
         self.arith: Arithmetic = arithmetic_for(carry, decimals, symbolic=symbolic)
         # A second, exact float evaluation: beside hand-rounded values, or with the numbers

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from ..errors import UsageError
+from ..errors import OptionError
 from .quantity import Derivation, Quantity
 
 
@@ -31,7 +31,9 @@ def select(derivation: Derivation, pattern: str) -> list[Quantity]:
         if matches(q.name, patterns) or any(matches(a, patterns) for a in q.aliases)
     ]
     if not chosen:
-        raise UsageError(f"--only {pattern!r} matches no quantity (names look like dC/dw6, O3, z0)")
+        raise OptionError(
+            "only", f"{pattern!r} matches no quantity (names look like dC/dw6, O3, z0)"
+        )
     return chosen
 
 
@@ -40,7 +42,7 @@ def of_example(derivation: Derivation, example: int) -> set[str]:
     (parameters, the average, the updates)."""
     count = len(derivation.network.examples)
     if not 1 <= example <= count:
-        raise UsageError(f"--example must be between 1 and {count}, not {example}")
+        raise OptionError("example", f"must be between 1 and {count}, not {example}")
     return {q.name for q in derivation.quantities.values() if q.example in (None, example)}
 
 
@@ -52,5 +54,5 @@ def chosen(derivation: Derivation, *, only: str | None, example: int | None) -> 
     names = of_example(derivation, example)
     kept = [q for q in picked if q.name in names]
     if not kept:
-        raise UsageError(f"--only {only!r} matches nothing in example {example}")
+        raise OptionError("only", f"{only!r} matches nothing in example {example}")
     return kept

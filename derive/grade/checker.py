@@ -21,7 +21,7 @@ from typing import Any
 import sympy as sp
 
 from ..derivation.quantity import Derivation
-from ..errors import UsageError
+from ..errors import OptionError
 from ..numbers.rounding import format_number, to_decimal
 from ..spec.load import load_network
 from ..spec.network import Network
@@ -201,10 +201,10 @@ def grade(
 ) -> list[Report]:
     """Check every answers file against one network (derived once); bad files raise."""
     if decimals is not None and not 0 <= decimals <= 15:
-        raise UsageError(f"--decimals must be between 0 and 15, not {decimals}")
-    for flag, value in (("--rtol", rtol), ("--atol", atol)):
+        raise OptionError("decimals", f"must be between 0 and 15, not {decimals}")
+    for option, value in (("rtol", rtol), ("atol", atol)):
         if value is not None and not (value >= 0 and math.isfinite(value)):
-            raise UsageError(f"{flag} must be a number ≥ 0, not {value}")
+            raise OptionError(option, f"must be a number ≥ 0, not {value}")
     sheets = [load_answers(path) for path in answers]
     checker = Checker(load_network(network), decimals=decimals, tolerance=Tolerance(rtol, atol))
     return [checker.check(sheet) for sheet in sheets]

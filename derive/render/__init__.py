@@ -1,29 +1,7 @@
-"""Renderers turn a Derivation into a value (a rich renderable or a string); they never print.
+"""Renderers: a result in, a value out (a rich renderable or a string); nothing here prints.
 
-``RENDERERS`` maps each ``--format`` of ``derive explain`` to its renderer, imported lazily so
-that a format's dependencies load only when it is used.
+Each command's formats are a registry, name → renderer: ``explain.EXPLAINERS`` for
+``derive explain`` and ``reports.check.REPORTS`` for ``derive check``. ``document/`` is the
+typeset derivation (one block model, LaTeX and Markdown writers); ``reports/`` has one renderer
+per command result.
 """
-
-from __future__ import annotations
-
-from collections.abc import Callable
-from importlib import import_module
-from typing import Any
-
-from ..derivation.quantity import Derivation
-
-FORMATS = {
-    "text": ("derive.render.console", "render"),
-    "json": ("derive.render.jsonout", "render"),
-    "markdown": ("derive.render.document.markdown", "render"),
-}
-
-
-def renderer(fmt: str) -> Callable[..., Any]:
-    module, name = FORMATS[fmt]
-    fn: Callable[..., Any] = getattr(import_module(module), name)
-    return fn
-
-
-def render(derivation: Derivation, fmt: str, **options: Any) -> Any:
-    return renderer(fmt)(derivation, **options)

@@ -65,3 +65,16 @@ def _step(q: Quantity, names: AsciiPrinter) -> dict[str, Any]:
 
 def render(derivation: Derivation) -> str:
     return json.dumps(document(derivation), sort_keys=True, indent=2, ensure_ascii=False)
+
+
+def render_subset(d: Derivation, picked: list[Quantity], *, example: int | None = None) -> str:
+    """The chosen quantities only, with the names chosen (and the example) recorded."""
+    names = {n for q in picked for n in (q.name, *q.aliases)}
+    doc = document(d)
+    for key in ("values", "expressions"):
+        doc[key] = {k: v for k, v in doc[key].items() if k in names}
+    doc["steps"] = [s for s in doc["steps"] if s["quantity"] in names]
+    doc["only"] = sorted(names)
+    if example is not None:
+        doc["example"] = example
+    return json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=False)

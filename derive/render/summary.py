@@ -1,5 +1,4 @@
-"""What ``derive explain`` shows: the full tables, a summary for large networks, chosen steps
-(``--only``) or the vector form (``--view matrix``). Renderers return values; nothing prints here.
+"""The terminal's summary of a large network, and the table of chosen steps.
 
 A large network (more than ``SUMMARY_STEPS`` backward steps; 784-16-16-10 has 13,086) gets a
 summary instead of thousands of rows: a layer table with parameter counts and gradient norms, the
@@ -8,7 +7,6 @@ cost and the largest gradients. ``--full`` forces the full tables; JSON is alway
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
@@ -18,72 +16,15 @@ from rich.text import Text
 
 from ..derivation.names import display, gradient, updated
 from ..derivation.quantity import Derivation, Quantity
-from ..derivation.selection import chosen
-from ..errors import UsageError
 from ..numbers.rounding import format_number
 from ..spec.notation import layer_label
-from . import render as render_format
 from .outline import layer_rows
 from .plain import TextPrinter
 from .tables import house_table
 from .values import value_lookup, value_text
 
-SUMMARY_STEPS = 200  # more backward steps than this: a summary unless --full
+SUMMARY_STEPS = 200  # more backward steps than this: a summary in the terminal unless full
 LARGEST = 10  # gradients listed in the summary
-
-
-def explain_output(
-    d: Derivation,
-    *,
-    fmt: str,
-    view: str = "scalar",
-    only: str | None = None,
-    full: bool = False,
-    example: int | None = None,
-) -> Any:
-    """The value ``derive explain`` emits for these options."""
-    if view == "matrix":
-        return _matrix(d, fmt, example)
-    if only is not None or example is not None:
-        return _chosen(d, fmt, only=only, example=example)
-    if fmt == "text" and not full and len(d.steps) > SUMMARY_STEPS:
-        return render(d)
-    return render_format(d, fmt)
-
-
-def _matrix(d: Derivation, fmt: str, example: int | None) -> str:
-    if fmt != "text":
-        raise UsageError("--view matrix is text output; use --format text (or leave it out)")
-    if example is not None:
-        raise UsageError("--view matrix puts every example side by side; leave out --example")
-    from .vector import render as render_matrix
-
-    return render_matrix(d)
-
-
-def _chosen(d: Derivation, fmt: str, *, only: str | None, example: int | None) -> Any:
-    """--only and --example: the typeset formats choose for themselves (they add the steps a
-    choice needs); text shows one example's full tables, or a table of the chosen steps."""
-    if fmt == "markdown":
-        return render_format(d, fmt, only=only, example=example)
-    if fmt == "text" and only is None:
-        return render_format(d, fmt, example=example)
-    picked = chosen(d, only=only, example=example)
-    return _json_subset(d, picked, example) if fmt == "json" else steps_table(d, picked)
-
-
-def _json_subset(d: Derivation, picked: list[Quantity], example: int | None) -> str:
-    from .jsonout import document
-
-    names = {n for q in picked for n in (q.name, *q.aliases)}
-    doc = document(d)
-    for key in ("values", "expressions"):
-        doc[key] = {k: v for k, v in doc[key].items() if k in names}
-    doc["steps"] = [s for s in doc["steps"] if s["quantity"] in names]
-    doc["only"] = sorted(names)
-    if example is not None:
-        doc["example"] = example
-    return json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=False)
 
 
 _LEFT = ("Quantity", "Chain rule", "Activation", "Layer", "Parameter")

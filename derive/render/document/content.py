@@ -7,7 +7,6 @@ LaTeX; the LaTeX and Markdown writers in this package only decide how each block
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from ...derivation.quantity import (
     AVERAGE,
@@ -22,6 +21,18 @@ from ...derivation.quantity import (
 from ...spec.notation import layer_label
 from ..outline import layer_rows, overview
 from ..values import exact_note
+from .blocks import (
+    Block,
+    Cell,
+    Equation,
+    Equations,
+    Heading,
+    Math,
+    Para,
+    Selection,
+    Table,
+    Text,
+)
 from .math import (
     ROW_CHARS,
     names_printer,
@@ -31,70 +42,9 @@ from .math import (
     value_latex,
     visible_width,
 )
+from .matrix import matrix_form
 from .names import latex_name
-
-LARGE_STEPS = 60  # more backward steps than this: a summary and a selection by default
-
-
-@dataclass(frozen=True)
-class Math:
-    latex: str
-
-
-@dataclass(frozen=True)
-class Text:
-    text: str
-
-
-Cell = Math | Text
-
-
-@dataclass(frozen=True)
-class Heading:
-    text: str
-    level: int = 1
-
-
-@dataclass(frozen=True)
-class Para:
-    parts: tuple[Cell, ...]
-
-
-@dataclass(frozen=True)
-class Table:
-    headers: tuple[str, ...]
-    rows: tuple[tuple[Cell, ...], ...]
-    align: str  # one of l/r per column
-
-
-@dataclass(frozen=True)
-class Equation:
-    """lhs = stage = stage …; each stage is one or more rows (a long sum is split)."""
-
-    lhs: str
-    stages: tuple[tuple[str, ...], ...]
-    step: int | None = None
-
-
-@dataclass(frozen=True)
-class Equations:
-    items: tuple[Equation, ...]
-
-
-Block = Heading | Para | Table | Equations
-
-
-@dataclass
-class Selection:
-    """Which quantities are derived in full; ``None`` means all of them."""
-
-    names: set[str] | None = None
-    note: str = ""
-    large: bool = False
-    summary: list[Block] = field(default_factory=list)
-
-    def keeps(self, q: Quantity) -> bool:
-        return self.names is None or q.name in self.names
+from .scope import choose
 
 
 def equation(d: Derivation, q: Quantity) -> Equation:
@@ -119,6 +69,13 @@ def one_row(eq: Equation) -> bool:
     if any(len(s) > 1 for s in eq.stages):
         return False
     return visible_width(eq.lhs + " = ".join(s[0] for s in eq.stages)) <= ROW_CHARS
+
+
+def document(d: Derivation, *, only: str | None = None, example: int | None = None) -> list[Block]:
+    """Every block of the typeset derivation: what ``only`` and ``example`` choose (a large
+    network: a summary and one gradient's steps), then the vector form."""
+    selection = choose(d, only, example)
+    return content(d, selection) + matrix_form(d, selection)
 
 
 def content(d: Derivation, selection: Selection) -> list[Block]:

@@ -10,21 +10,9 @@ from __future__ import annotations
 from functools import singledispatch
 
 from ...derivation.quantity import Derivation
-from .content import (
-    Block,
-    Cell,
-    Equation,
-    Equations,
-    Heading,
-    Math,
-    Para,
-    Table,
-    content,
-    one_row,
-)
-from .matrix import matrix_form
+from .blocks import Block, Cell, Equation, Equations, Heading, Math, Para, Table
+from .content import document, one_row
 from .names import latex_text
-from .scope import choose
 
 PACKAGES = ("amsmath", "amssymb", "booktabs", "longtable")
 PREAMBLE = r"""\documentclass[11pt]{article}
@@ -53,7 +41,7 @@ def render(
     example: int | None = None,
 ) -> str:
     """The whole derivation as LaTeX source: an article, or a fragment when not standalone."""
-    blocks = blocks_for(derivation, only, example)
+    blocks = document(derivation, only=only, example=example)
     title = latex_text(derivation.network.title)
     if not standalone:  # under the fragment's own \section*, every heading one level down
         blocks = [Heading(b.text, b.level + 1) if isinstance(b, Heading) else b for b in blocks]
@@ -65,12 +53,6 @@ def render(
         f"{PREAMBLE}\\title{{{title}}}\n\\author{{derive}}\n\\date{{}}\n\n"
         f"\\begin{{document}}\n\\maketitle\n\n{body}\n\\end{{document}}\n"
     )
-
-
-def blocks_for(derivation: Derivation, only: str | None, example: int | None = None) -> list[Block]:
-    selection = choose(derivation, only, example)
-    blocks = content(derivation, selection)
-    return blocks + matrix_form(derivation, selection)
 
 
 @singledispatch

@@ -11,14 +11,14 @@ import re
 from functools import singledispatch
 
 from ...derivation.quantity import Derivation
-from .content import Block, Cell, Equation, Equations, Heading, Math, Para, Table, one_row
-from .latex import blocks_for
+from .blocks import Block, Cell, Equation, Equations, Heading, Math, Para, Table
+from .content import document, one_row
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|$~])")
 
 
 def render(derivation: Derivation, *, only: str | None = None, example: int | None = None) -> str:
-    blocks = blocks_for(derivation, only, example)
+    blocks = document(derivation, only=only, example=example)
     title = f"# {md_text(derivation.network.title)}\n"
     return "\n".join([title, *(md_block(b) for b in blocks)]).rstrip() + "\n"
 

@@ -12,7 +12,7 @@ from ...derivation.names import gradient, partial, per_example, split_example
 from ...derivation.quantity import Derivation
 from ...functions import ACTIVATIONS
 from ...spec.notation import Namer, namer_for
-from .content import Block, Equation, Equations, Heading, Math, Para, Selection, Text
+from .blocks import Block, Equation, Equations, Heading, Math, Para, Selection, Text
 from .math import value_latex
 from .names import function_name
 

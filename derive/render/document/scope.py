@@ -9,11 +9,13 @@ from ...derivation.names import gradient, per_example, updated, updated_param
 from ...derivation.quantity import AVERAGE, BACKWARD, FORWARD, GIVEN, UPDATE, Derivation
 from ...derivation.selection import chosen, of_example
 from ...spec.notation import layer_label
-from .content import LARGE_STEPS, Block, Cell, Math, Para, Selection, Table, Text
+from .blocks import Block, Cell, Math, Para, Selection, Table, Text
 from .math import value_latex
 from .names import latex_name
 
 DERIVED = (FORWARD, BACKWARD, AVERAGE)
+
+LARGE_STEPS = 60  # more backward steps than this: a summary and a selection by default
 
 
 def choose(d: Derivation, only: str | None = None, example: int | None = None) -> Selection:
