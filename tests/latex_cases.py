@@ -10,6 +10,7 @@ from pathlib import Path
 
 from derive.derivation.build import derive
 from derive.derivation.quantity import Derivation
+from derive.numbers.arithmetic import Carry
 from derive.spec.load import load_network
 from tests.conftest import CASES, ROOT
 
@@ -34,7 +35,7 @@ HOSTILE = r"\input{/etc/passwd} $x$ & 50% #1 _a ^b ~c {d} <e> 日本 σ"
 
 
 @cache
-def derived(case: str, carry: str = "exact") -> Derivation:
+def derived(case: str, carry: Carry = "exact") -> Derivation:
     """A case's derivation, loaded by its relative path (deterministic source text), once."""
     with chdir(ROOT):
         return derive(load_network(Path("cases") / f"{case}.yaml"), carry=carry)

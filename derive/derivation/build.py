@@ -8,7 +8,14 @@ import sympy as sp
 
 from ..errors import OptionError, UsageError
 from ..functions import COSTS
-from ..numbers.arithmetic import Arithmetic, EvaluationError, FloatArithmetic, Value, arithmetic_for
+from ..numbers.arithmetic import (
+    Arithmetic,
+    Carry,
+    EvaluationError,
+    FloatArithmetic,
+    Value,
+    arithmetic_for,
+)
 from ..spec.network import Entry, Network
 from ..spec.notation import Namer, free_symbols, namer_for, parameter_names
 from .example import ExampleChain
@@ -23,6 +30,7 @@ from .quantity import (
     Derivation,
     Quantity,
     S,
+    Section,
     ordered_add,
     ordered_mul,
     parameters_by_layer,
@@ -30,7 +38,7 @@ from .quantity import (
 
 
 def derive(
-    network: Network, *, carry: str = "exact", decimals: int = 4, general: bool = False
+    network: Network, *, carry: Carry = "exact", decimals: int = 4, general: bool = False
 ) -> Derivation:
     """Derive every ∂C/∂w and ∂C/∂b of ``network`` by the chain rule, with numbers.
 
@@ -49,7 +57,7 @@ def derive(
 class Builder:
     """Defines quantities in derivation order, evaluating each as it is defined."""
 
-    def __init__(self, network: Network, *, carry: str, decimals: int, general: bool) -> None:
+    def __init__(self, network: Network, *, carry: Carry, decimals: int, general: bool) -> None:
         self.net = network
         self.namer: Namer = namer_for(network)
         self.params = parameter_names(network, self.namer)
@@ -88,7 +96,7 @@ class Builder:
     def define(
         self,
         name: str,
-        section: str,
+        section: Section,
         formula: sp.Expr,
         *,
         numbered: bool = False,
@@ -122,7 +130,7 @@ class Builder:
             **meta,
         )
 
-    def _opaque(self, name: str, section: str, value: Value) -> Value:
+    def _opaque(self, name: str, section: Section, value: Value) -> Value:
         """What later formulas see. Symbolic forward values that are not plain polynomials
         (σ(w·x + b), ...) stay under their own name, so results read as people write them:
         ∂C/∂w = a(L-1)·a(L)·(1 - a(L))·2·(a(L) - y), not a page of nested exponentials."""

@@ -12,7 +12,7 @@ from ..functions import ACTIVATIONS, COSTS, activation_derivative, tidy
 from ..spec.network import Entry, Network
 from ..spec.notation import Namer
 from .names import partial
-from .quantity import BACKWARD, COST, FORWARD, LayerParameters, S, ordered_add, ordered_mul
+from .quantity import BACKWARD, COST, FORWARD, LayerParameters, S, Section, ordered_add, ordered_mul
 
 
 class Recorder(Protocol):
@@ -31,7 +31,7 @@ class Recorder(Protocol):
     def define(
         self,
         name: str,
-        section: str,
+        section: Section,
         formula: sp.Expr,
         *,
         numbered: bool = False,

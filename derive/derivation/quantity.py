@@ -11,20 +11,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
+from typing import Final, Literal
 
 import sympy as sp
 
-from ..numbers.arithmetic import Value
+from ..numbers.arithmetic import ArithmeticName, Carry, Value
 from ..spec.network import Network
 
-GIVEN, FORWARD, COST, BACKWARD, AVERAGE, UPDATE = (
-    "given",
-    "forward",
-    "cost",
-    "backward",
-    "average",
-    "update",
-)
+Section = Literal["given", "forward", "cost", "backward", "average", "update"]
+GIVEN: Final = "given"
+FORWARD: Final = "forward"
+COST: Final = "cost"
+BACKWARD: Final = "backward"
+AVERAGE: Final = "average"
+UPDATE: Final = "update"
 
 
 @cache
@@ -58,7 +58,7 @@ def _plain(arg: object) -> bool:
 @dataclass(frozen=True)
 class Quantity:
     name: str
-    section: str
+    section: Section
     formula: sp.Expr | None = None  # over names of earlier quantities; None for given values
     value: Value = None
     shown: sp.Expr | None = None  # display form where it differs from the formula: σ(z0)
@@ -98,14 +98,14 @@ def parameters_by_layer(network: Network, names: Iterable[str]) -> dict[int, Lay
 @dataclass(frozen=True)
 class Derivation:
     network: Network
-    carry: str
+    carry: Carry
     decimals: int
-    arithmetic: str
+    arithmetic: ArithmeticName
     quantities: Mapping[str, Quantity]
     parameters: tuple[str, ...]
     alias_of: Mapping[str, str] = field(default_factory=dict)
 
-    def section(self, name: str) -> list[Quantity]:
+    def section(self, name: Section) -> list[Quantity]:
         return [q for q in self.quantities.values() if q.section == name]
 
     @property

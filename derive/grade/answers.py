@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
@@ -19,12 +19,15 @@ from ..spec.reader import _SafeNoAliasLoader, read_text
 MAX_FILE = 1024 * 1024
 MAX_ANSWERS = 10_000
 
+# "other": a list, a mapping, true, …
+AnswerKind = Literal["number", "expression", "blank", "other"]
+
 
 @dataclass(frozen=True)
 class Answer:
     quantity: str
     text: str  # as written in the file
-    kind: str  # "number", "expression", "blank" or "other" (a list, a mapping, true, ...)
+    kind: AnswerKind
     line: int | None = None
 
 

@@ -16,12 +16,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import sympy as sp
 
 from ..derivation.quantity import Derivation
 from ..errors import OptionError
+from ..numbers.arithmetic import Value
 from ..numbers.rounding import format_number, to_decimal
 from ..spec.load import load_network
 from ..spec.network import Network
@@ -32,16 +33,16 @@ from .key import Expectations
 from .mistakes import Candidate
 from .parse import Unreadable, parse_expression, parse_number
 
-VERDICTS = ("correct", "wrong", "unreadable", "unknown")
+Verdict = Literal["correct", "wrong", "unreadable", "unknown"]
+VERDICTS: tuple[Verdict, ...] = ("correct", "wrong", "unreadable", "unknown")
 DEFAULT_DECIMALS = 4
-Value = Any
 
 
 @dataclass(frozen=True)
 class Result:
     quantity: str
     given: str
-    verdict: str
+    verdict: Verdict
     expected: str = ""  # the exact value, at the student's precision
     hand: str = ""  # the hand-calculation value at that precision
     diagnosis: str = ""  # the mistake that reproduces a wrong answer, or why it is unreadable

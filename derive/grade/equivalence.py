@@ -7,16 +7,14 @@ import math
 import random
 import time
 from decimal import Decimal
-from typing import Any
 
 import sympy as sp
 
-from ..numbers.arithmetic import EvaluationError, FloatArithmetic
+from ..numbers.arithmetic import EvaluationError, FloatArithmetic, Value
 from ..numbers.rounding import to_decimal
 from .parse import Unreadable
 
 TIME_LIMIT = 0.5  # seconds for one symbolic comparison, checked between stages
-Value = Any
 
 
 def exact_decimal(expr: sp.Basic) -> Decimal:

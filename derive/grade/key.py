@@ -9,19 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 import sympy as sp
 
 from ..derivation.build import derive
 from ..derivation.quantity import GIVEN, Derivation
-from ..numbers.arithmetic import Arithmetic, DecimalArithmetic, FloatArithmetic
+from ..numbers.arithmetic import Arithmetic, DecimalArithmetic, FloatArithmetic, Value
 from ..numbers.rounding import format_number
 from ..spec.network import Network
 from .equivalence import as_decimal
 from .mistakes import Candidate, Drift, Model, World, candidates
-
-Value = Any
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
 import sympy as sp
 
@@ -26,9 +25,8 @@ from ..derivation.names import (
     updated_param,
 )
 from ..derivation.quantity import BACKWARD, COST, UPDATE, Derivation, Quantity
-from ..numbers.arithmetic import Arithmetic
+from ..numbers.arithmetic import Arithmetic, Value
 
-Value = Any
 Lookup = Callable[[str], Value]
 # hand calculations at coarser precisions: name → (decimals, (rounded, unrounded)) pairs
 Drift = Callable[[str], Iterable[tuple[int, tuple[Value, ...]]]]

@@ -14,14 +14,16 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from decimal import Decimal, DivisionByZero, InvalidOperation, Overflow, localcontext
-from typing import Any
+from typing import Any, Literal
 
 import sympy as sp
 
 from ..errors import DeriveError
 from .rounding import PRECISION, round_half_away, to_decimal
 
-Value = Any  # float | Decimal | sympy.Expr
+Value = Any  # float | Decimal | sympy.Expr: the one alias every stage uses for a value
+Carry = Literal["exact", "rounded"]  # full precision, or hand rounding carried to later steps
+ArithmeticName = Literal["exact", "rounded", "symbolic"]
 
 
 class EvaluationError(DeriveError):
@@ -31,7 +33,7 @@ class EvaluationError(DeriveError):
 class Arithmetic:
     """Evaluates formulas; ``finish`` applies the carry policy to a named quantity's value."""
 
-    name = "symbolic"
+    name: ArithmeticName = "symbolic"
     numeric = False
 
     def given(self, value: float | sp.Expr) -> Value:
@@ -106,7 +108,7 @@ class _Walker(Arithmetic):
 
 
 class FloatArithmetic(_Walker):
-    name = "exact"
+    name: ArithmeticName = "exact"
 
     def given(self, value: float | sp.Expr) -> Value:
         return float(value)
@@ -140,7 +142,7 @@ class FloatArithmetic(_Walker):
 class DecimalArithmetic(_Walker):
     """Hand calculation at ``decimals`` places (see module docstring)."""
 
-    name = "rounded"
+    name: ArithmeticName = "rounded"
 
     def __init__(self, decimals: int) -> None:
         self.decimals = decimals
@@ -198,7 +200,7 @@ def _method(walker: type[_Walker], node: type) -> Callable[..., Value] | None:
     return _METHODS[key]
 
 
-def arithmetic_for(carry: str, decimals: int, *, symbolic: bool) -> Arithmetic:
+def arithmetic_for(carry: Carry, decimals: int, *, symbolic: bool) -> Arithmetic:
     if symbolic:
         return Arithmetic()
     return DecimalArithmetic(decimals) if carry == "rounded" else FloatArithmetic()

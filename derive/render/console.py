@@ -19,6 +19,7 @@ from ..derivation.quantity import (
     UPDATE,
     Derivation,
     Quantity,
+    Section,
 )
 from ..derivation.selection import of_example
 from ..spec.notation import layer_label
@@ -32,7 +33,7 @@ def render(derivation: Derivation, *, example: int | None = None) -> RenderableT
     """All tables; with ``example`` (1-based) only that example's forward and backward steps."""
     kept = None if example is None else of_example(derivation, example)
 
-    def section(name: str) -> list[Quantity]:
+    def section(name: Section) -> list[Quantity]:
         return [q for q in derivation.section(name) if kept is None or q.name in kept]
 
     parts: list[RenderableType] = [_heading(derivation), _network(derivation)]

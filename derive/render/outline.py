@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from ..derivation.quantity import Derivation
 from ..functions import ACTIVATIONS, COSTS, ActivationDef
+from ..numbers.arithmetic import ArithmeticName
+from ..spec.network import NotationStyle
 
 
 @dataclass(frozen=True)
@@ -23,17 +25,17 @@ class LayerRow:
 class Overview:
     title: str
     source: str
-    style: str
+    style: NotationStyle
     start: int
     cost: str
     cost_doc: str
     examples: int
-    arithmetic: str  # "exact", "rounded" (hand rounding carried) or "symbolic"
+    arithmetic: ArithmeticName
 
 
 def overview(d: Derivation) -> Overview:
     net = d.network
-    arithmetic = "symbolic" if d.symbolic else d.carry
+    arithmetic: ArithmeticName = "symbolic" if d.symbolic else d.carry
     return Overview(
         title=net.title,
         source=net.source,

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..functions import ACTIVATIONS, COSTS
-from .network import Activation, Entry, Example, Layer, Network, Notation
+from .network import NOTATION_STYLES, Activation, Entry, Example, Layer, Network, Notation
 from .params import ParameterSource, parse_data, parse_init
 from .reader import SYMBOL_NAME, Place, Reader, parse_yaml, read_text, short
 
@@ -77,7 +77,7 @@ def _notation(reader: Reader, data: Any) -> Notation:
     style = reader.name(
         keys.get("style", "flat"),
         ("notation", "style"),
-        choices=("flat", "layered", "chain"),
+        choices=NOTATION_STYLES,
         what="notation style",
     )
     start = reader.integer(keys.get("start", 0), ("notation", "start"), minimum=0)

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 # A number as written in the file, or the name of a free symbol (e.g. "w").
 Entry = float | str
+
+NotationStyle = Literal["flat", "layered", "chain"]
+NOTATION_STYLES: tuple[NotationStyle, ...] = ("flat", "layered", "chain")
 
 
 @dataclass(frozen=True)
 class Notation:
     """How quantities are named: ``flat`` (w0, z0, O0), ``layered`` (Nielsen) or ``chain``."""
 
-    style: str = "flat"
+    style: NotationStyle = "flat"
     start: int = 0
     activation: str = "O"
 

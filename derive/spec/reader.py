@@ -10,7 +10,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -18,6 +18,7 @@ from ..errors import InputError
 from .network import Entry
 
 MAX_BYTES = 64 * 1024 * 1024
+Choice = TypeVar("Choice", bound=str)
 SYMBOL_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,30}(\(L(-[1-9][0-9]?)?\))?")  # w, w1, w(L-1)
 RESERVED = frozenset({"nan", "inf", "infinity", "exp", "log", "sigma", "tanh", "eta", "C"})
 Place = tuple[str | int, ...]
@@ -117,14 +118,15 @@ class Reader:
             raise self.fail(path, f"expected a whole number ≥ {minimum}, got {short(data)!r}")
         return data
 
-    def name(self, data: Any, path: Place, *, choices: Sequence[str], what: str) -> str:
+    def name(self, data: Any, path: Place, *, choices: Sequence[Choice], what: str) -> Choice:
+        """One of ``choices`` (typed as they are: a Literal stays a Literal)."""
         if not isinstance(data, str) or data not in choices:
             near = difflib.get_close_matches(str(data), choices, n=1)
             hint = f" (did you mean '{near[0]}'?)" if near else ""
             raise self.fail(
                 path, f"unknown {what} {short(data)!r}{hint}; expected one of {', '.join(choices)}"
             )
-        return data
+        return choices[choices.index(data)]
 
 
 def short(value: Any) -> Any:

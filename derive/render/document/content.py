@@ -17,6 +17,7 @@ from ...derivation.quantity import (
     UPDATE,
     Derivation,
     Quantity,
+    Section,
 )
 from ...spec.notation import layer_label
 from ..outline import layer_rows, overview
@@ -97,7 +98,7 @@ def _equations(d: Derivation, quantities: list[Quantity]) -> Equations:
     return Equations(tuple(equation(d, q) for q in quantities))
 
 
-def _section(d: Derivation, selection: Selection, section: str, title: str) -> list[Block]:
+def _section(d: Derivation, selection: Selection, section: Section, title: str) -> list[Block]:
     chosen = [q for q in d.section(section) if selection.keeps(q)]
     return [Heading(title), _equations(d, chosen)] if chosen else []
 

@@ -7,7 +7,7 @@ import csv
 import io
 import json
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -108,14 +108,15 @@ def render_csv(reports: Sequence[Report]) -> str:
     return out.getvalue()
 
 
-REPORTS: dict[str, Callable[[Sequence[Report]], Any]] = {
+ReportFormat = Literal["text", "json", "csv"]
+REPORTS: dict[ReportFormat, Callable[[Sequence[Report]], Any]] = {
     "text": render_text,
     "json": render_json,
     "csv": render_csv,
 }
 
 
-def render(reports: Sequence[Report], fmt: str) -> Any:
+def render(reports: Sequence[Report], fmt: ReportFormat) -> Any:
     return REPORTS[fmt](reports)
 
 
