@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped, unused-ignore]
 
-from derive.train.backprop import Layer, Model
+from derive.train.backprop import NumpyLayer, NumpyModel
 from derive.train.sgd import SMALL_BATCH, Plan, as_rows, blas_threads, sgd_epoch
 
 SIZES = (784, 30, 10)
@@ -54,8 +54,8 @@ def best_rate(run: Callable[[], object], samples: int, repeats: int = 3) -> floa
 
 
 def ours(x: Array, y: Array, batch: int) -> float:
-    model = Model(
-        [Layer(w.copy(), b.copy(), "sigmoid", 0.0) for w, b in init()], "half_squared_error"
+    model = NumpyModel(
+        [NumpyLayer(w.copy(), b.copy(), "sigmoid", 0.0) for w, b in init()], "half_squared_error"
     )
     plan = Plan(epochs=1, batch_size=batch, lr=3.0, seed=0)
     rows = as_rows(model, (x, y))  # as train() lays them out

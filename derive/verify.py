@@ -23,7 +23,7 @@ from .derivation.build import derive
 from .derivation.names import gradient, updated
 from .derivation.quantity import Derivation
 from .spec.network import Network
-from .train.backprop import Model, cost, gradients, model_from_network, number, step
+from .train.backprop import NumpyModel, cost, gradients, model_from_network, number, step
 from .train.data import examples
 from .train.weights import with_model
 
@@ -31,7 +31,7 @@ Array = Any
 
 
 @dataclass(frozen=True)
-class Tolerance:
+class VerifyTolerance:
     rtol: float = 1e-9
     atol: float = 1e-12
     fd_rtol: float = 1e-5
@@ -73,12 +73,12 @@ class TrajectoryStep:
 
 
 @dataclass(frozen=True)
-class Report:
+class VerifyReport:
     title: str
     parameters: tuple[ParameterCheck, ...]
     layers: tuple[LayerSummary, ...]
     trajectory: tuple[TrajectoryStep, ...]
-    tolerance: Tolerance
+    tolerance: VerifyTolerance
 
     @property
     def disagreeing(self) -> tuple[str, ...]:
@@ -97,8 +97,10 @@ def rel(a: float, b: float) -> float:
     return abs(a - b) / scale if scale else 0.0
 
 
-def verify(network: Network, *, steps: int = 3, tolerance: Tolerance | None = None) -> Report:
-    tol = tolerance or Tolerance()
+def verify(
+    network: Network, *, steps: int = 3, tolerance: VerifyTolerance | None = None
+) -> VerifyReport:
+    tol = tolerance or VerifyTolerance()
     model = model_from_network(network)  # raises a clear error when a symbol has no number
     lr = number(
         network.learning_rate, dict(network.values), source=network.source, place="learning_rate"
@@ -121,7 +123,7 @@ def verify(network: Network, *, steps: int = 3, tolerance: Tolerance | None = No
         for i, name in enumerate(names)
     )
     trajectory = _trajectory(network, model, (x, y), lr=lr, steps=steps, tol=tol)
-    return Report(network.title, checks, _summaries(checks), trajectory, tol)
+    return VerifyReport(network.title, checks, _summaries(checks), trajectory, tol)
 
 
 def _value(derivation: Derivation, name: str) -> float:
@@ -135,7 +137,7 @@ def _value(derivation: Derivation, name: str) -> float:
     return float(q.value.xreplace(numbers))
 
 
-def _flat_gradient(model: Model, x: Array, y: Array) -> list[float]:
+def _flat_gradient(model: NumpyModel, x: Array, y: Array) -> list[float]:
     parts = []
     for gw, gb in gradients(model, x, y):
         parts.append(gw.ravel())
@@ -144,8 +146,8 @@ def _flat_gradient(model: Model, x: Array, y: Array) -> list[float]:
     return [float(v) for v in np.concatenate(parts)]
 
 
-def unflatten(model: Model, flat: Array) -> Model:
-    """A copy of ``model`` holding the parameters ``flat`` (in Model.flat order)."""
+def unflatten(model: NumpyModel, flat: Array) -> NumpyModel:
+    """A copy of ``model`` holding the parameters ``flat`` (in NumpyModel.flat order)."""
     out, at = model.copy(), 0
     for layer in out.layers:
         layer.weights[...] = np.reshape(flat[at : at + layer.weights.size], layer.weights.shape)
@@ -156,7 +158,7 @@ def unflatten(model: Model, flat: Array) -> Model:
     return out
 
 
-def finite_differences(model: Model, x: Array, y: Array, *, h: float) -> list[float]:
+def finite_differences(model: NumpyModel, x: Array, y: Array, *, h: float) -> list[float]:
     """Central differences (C(p + h) − C(p − h)) / 2h of the NumPy mean cost, one per parameter."""
     base = model.flat()
     out = []
@@ -172,12 +174,12 @@ def finite_differences(model: Model, x: Array, y: Array, *, h: float) -> list[fl
 
 def _trajectory(
     network: Network,
-    model: Model,
+    model: NumpyModel,
     data: tuple[Array, Array],
     *,
     lr: float,
     steps: int,
-    tol: Tolerance,
+    tol: VerifyTolerance,
 ) -> tuple[TrajectoryStep, ...]:
     """K full-batch gradient-descent steps: SymPy's new_w values against NumPy's update."""
     names = derive(network).parameters

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from derive.cli.app import app
 from derive.grade.answers import answers_from_text
-from derive.grade.checker import Checker, Report, Tolerance
+from derive.grade.checker import AnswerTolerance, Checker, GradeReport
 from derive.grade.equivalence import equivalent
 from derive.spec.load import load_network
 
@@ -118,9 +118,9 @@ def test_precision_is_what_most_answers_show(blog: Checker) -> None:
 
 
 def test_tolerance_options_replace_the_unit_rule() -> None:
-    strict = Checker(load_network(BLOG), tolerance=Tolerance(atol=1e-5))
+    strict = Checker(load_network(BLOG), tolerance=AnswerTolerance(atol=1e-5))
     assert verdicts(strict, {"O3": "0.6446"})["O3"] == "wrong"
-    loose = Checker(load_network(BLOG), tolerance=Tolerance(rtol=0.05))
+    loose = Checker(load_network(BLOG), tolerance=AnswerTolerance(rtol=0.05))
     assert verdicts(loose, {"O3": "0.66"})["O3"] == "correct"
 
 
@@ -264,7 +264,7 @@ def test_template_lists_every_quantity_and_round_trips(tmp_path: Path, blog: Che
 
 
 def test_reports_count_every_verdict(blog: Checker) -> None:
-    report: Report = blog.check(sheet({"O3": "0.6445", "C": "0.5", "zz": "1", "z3": "'('"}))
+    report: GradeReport = blog.check(sheet({"O3": "0.6445", "C": "0.5", "zz": "1", "z3": "'('"}))
     assert report.counts() == {"correct": 1, "wrong": 1, "unreadable": 1, "unknown": 1}
     assert not report.all_correct and math.isfinite(report.precision)
 

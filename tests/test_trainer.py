@@ -19,7 +19,7 @@ from derive.functions import ACTIVATIONS
 from derive.spec.load import load_network
 from derive.spec.network import Network
 from derive.train.backprop import (
-    Model,
+    NumpyModel,
     Workspace,
     cost,
     forward_form,
@@ -104,7 +104,7 @@ def one_weight(tmp_path: Path, activation: str, extra: str = "") -> Path:
     return path
 
 
-def flat_gradient(model: Model, x: Any, y: Any) -> np.ndarray:
+def flat_gradient(model: NumpyModel, x: Any, y: Any) -> np.ndarray:
     parts = []
     for gw, gb in gradients(model, x, y):
         parts += [gw.ravel()] + ([gb] if gb is not None else [])
@@ -261,14 +261,14 @@ def test_no_overflow_or_nan_for_huge_weighted_sums(
 
 def test_softmax_cross_entropy_delta_is_a_minus_y_at_extremes() -> None:
     """The general Jacobian path, clipped, equals the closed form δ = a − y (finite for both)."""
-    from derive.train.backprop import Layer, _delta, cost_gradient
+    from derive.train.backprop import NumpyLayer, _delta, cost_gradient
 
     z = np.array([[1000.0, -1000.0, 3.0], [-1000.0, 1000.0, 2.0], [0.0, 0.0, 1.0]])
     a = ACTIVATIONS["softmax"].numpy(z, 0)
     y = np.eye(3)
     clipped = np.clip(a, 1e-12, 1 - 1e-12)
     delta = _delta(
-        Layer(np.eye(3), None, "softmax", 0.0),
+        NumpyLayer(np.eye(3), None, "softmax", 0.0),
         z,
         clipped,
         cost_gradient("cross_entropy", 3)(clipped, y),

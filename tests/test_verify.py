@@ -16,7 +16,7 @@ from derive.cli import app
 from derive.render.reports.verify import render
 from derive.render.tables import as_text
 from derive.spec.load import load_network
-from derive.verify import Tolerance, verify
+from derive.verify import VerifyTolerance, verify
 
 from .conftest import CASES
 from .test_trainer import COMBOS, network_file, one_weight
@@ -107,7 +107,7 @@ def test_wrong_update_is_caught_by_trajectory(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_tolerance_rules() -> None:
-    tol = Tolerance()
+    tol = VerifyTolerance()
     assert tol.close(1.0, 1.0 + 5e-10) and not tol.close(1.0, 1.0 + 5e-9)
     assert tol.close(0.0, 1e-13) and not tol.close(0.0, 1e-11)
     assert tol.fd_close(1.0 + 5e-6, 1.0) and not tol.fd_close(1.0 + 5e-5, 1.0)

@@ -26,11 +26,11 @@ def verify(
     with handled():
         from ..render.reports.verify import render
         from ..spec.load import load_network
-        from ..verify import Tolerance
+        from ..verify import VerifyTolerance
         from ..verify import verify as check
 
         report = check(
-            load_network(file), steps=steps, tolerance=Tolerance(rtol=rtol, fd_rtol=fd_rtol)
+            load_network(file), steps=steps, tolerance=VerifyTolerance(rtol=rtol, fd_rtol=fd_rtol)
         )
     emit(render(report), width=width)
     raise typer.Exit(0 if report.ok else 1)

@@ -51,7 +51,7 @@ class Result:
 
 
 @dataclass(frozen=True)
-class Report:
+class GradeReport:
     source: str
     student: str
     precision: int
@@ -71,7 +71,7 @@ _UNITS = [Decimal(1).scaleb(-k) for k in range(20)]
 
 
 @dataclass(frozen=True)
-class Tolerance:
+class AnswerTolerance:
     rtol: float | None = None
     atol: float | None = None
 
@@ -96,7 +96,7 @@ class Checker:
 
     network: Network
     decimals: int | None = None  # the hand-calculation precision; default: the student's
-    tolerance: Tolerance = field(default_factory=Tolerance)
+    tolerance: AnswerTolerance = field(default_factory=AnswerTolerance)
 
     def __post_init__(self) -> None:
         self.expected = Expectations(self.network)
@@ -104,10 +104,10 @@ class Checker:
         self.symbols = _symbols(self.exact)
         self.names = sorted(self.exact.names())
 
-    def check(self, sheet: AnswerSheet) -> Report:
+    def check(self, sheet: AnswerSheet) -> GradeReport:
         precision = self.precision(sheet)
         results = tuple(self.result(a, precision) for a in sheet.answers if a.kind != "blank")
-        return Report(sheet.source, sheet.student, precision, results, self.exact.symbolic)
+        return GradeReport(sheet.source, sheet.student, precision, results, self.exact.symbolic)
 
     def precision(self, sheet: AnswerSheet) -> int:
         """The number of decimals most of the student's numbers show (ties: the larger)."""
@@ -199,7 +199,7 @@ def grade(
     decimals: int | None = None,
     rtol: float | None = None,
     atol: float | None = None,
-) -> list[Report]:
+) -> list[GradeReport]:
     """Check every answers file against one network (derived once); bad files raise."""
     if decimals is not None and not 0 <= decimals <= 15:
         raise OptionError("decimals", f"must be between 0 and 15, not {decimals}")
@@ -207,7 +207,9 @@ def grade(
         if value is not None and not (value >= 0 and math.isfinite(value)):
             raise OptionError(option, f"must be a number ≥ 0, not {value}")
     sheets = [load_answers(path) for path in answers]
-    checker = Checker(load_network(network), decimals=decimals, tolerance=Tolerance(rtol, atol))
+    checker = Checker(
+        load_network(network), decimals=decimals, tolerance=AnswerTolerance(rtol, atol)
+    )
     return [checker.check(sheet) for sheet in sheets]
 
 

@@ -18,7 +18,7 @@ from ..numbers.arithmetic import Arithmetic, DecimalArithmetic, FloatArithmetic,
 from ..numbers.rounding import format_number
 from ..spec.network import Network
 from .equivalence import as_decimal
-from .mistakes import Candidate, Drift, Model, World, candidates
+from .mistakes import Candidate, DependencyModel, Drift, World, candidates
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class Expectations:
         self.network = network
         self.exact = derive(network)
         self._hand: dict[int, Derivation] = {}
-        self._models: dict[int, Model] = {}
+        self._models: dict[int, DependencyModel] = {}
         self._candidates: dict[tuple[int, str], list[Candidate]] = {}
         self._unrounded: dict[tuple[int, str], Value] = {}
         self._references: dict[tuple[int, str], Reference] = {}
@@ -97,13 +97,15 @@ class Expectations:
             self._candidates[key] = candidates(self.model(decimals), key[1])
         return self._candidates[key]
 
-    def model(self, decimals: int) -> Model:
+    def model(self, decimals: int) -> DependencyModel:
         if decimals not in self._models:
             worlds = [World(_arithmetic(self.exact), _env(self.exact))]
             if not self.exact.symbolic:
                 hand = self.hand(decimals)
                 worlds.append(World(DecimalArithmetic(decimals), hand.values()))
-            self._models[decimals] = Model(self.exact, worlds, drift=self._drift_for(decimals))
+            self._models[decimals] = DependencyModel(
+                self.exact, worlds, drift=self._drift_for(decimals)
+            )
         return self._models[decimals]
 
     def _drift_for(self, decimals: int) -> Drift:

@@ -47,7 +47,7 @@ class World:
     env: Mapping[str, Value]
 
 
-class Model:
+class DependencyModel:
     """The derivation's dependency structure, for recomputing a target under one wrong value."""
 
     def __init__(self, d: Derivation, worlds: list[World], *, drift: Drift) -> None:
@@ -130,7 +130,7 @@ def _product(a: str, b: str) -> Callable[[Lookup], Value]:
     return lambda v: v(a) * v(b)
 
 
-def _cost_factor(m: Model, target: str) -> Iterator[Candidate]:
+def _cost_factor(m: DependencyModel, target: str) -> Iterator[Candidate]:
     half = m.d.network.cost == "half_squared_error"
     twice = "the cost without its ½ (a factor of 2)" if half else "a stray factor of 2"
     halved = "a stray factor ½ (this cost has none)" if not half else "a stray factor ½"
@@ -141,7 +141,7 @@ def _cost_factor(m: Model, target: str) -> Iterator[Candidate]:
             yield m.candidate("factor_2", target, at, _scaled(at, -2), f"{halved} gives")
 
 
-def _sign(m: Model, target: str) -> Iterator[Candidate]:
+def _sign(m: DependencyModel, target: str) -> Iterator[Candidate]:
     yield m.candidate("sign", target, target, lambda v: -v(target), "a flipped sign gives")
     for at in m.output_gradients():
         if at != target and m.reaches(target, at):
@@ -149,7 +149,7 @@ def _sign(m: Model, target: str) -> Iterator[Candidate]:
             yield m.candidate("sign", target, at, _scaled(at, -1), says)
 
 
-def _dO_for_dz(m: Model, target: str) -> Iterator[Candidate]:
+def _dO_for_dz(m: DependencyModel, target: str) -> Iterator[Candidate]:
     for q, first, second in m.chain_pairs():
         if is_gradient(first) and is_partial(second) and m.reaches(target, q.name):
             forgotten = f"(the factor {show(second)} forgotten)"
@@ -157,7 +157,7 @@ def _dO_for_dz(m: Model, target: str) -> Iterator[Candidate]:
             yield m.candidate("dO_for_dz", target, q.name, _value_of(first), says)
 
 
-def _sigma_for_derivative(m: Model, target: str) -> Iterator[Candidate]:
+def _sigma_for_derivative(m: DependencyModel, target: str) -> Iterator[Candidate]:
     for q in m.backward():
         f = q.chain
         if not str(getattr(f, "func", "")).endswith("'"):  # σ'(z3): an activation derivative
@@ -171,7 +171,7 @@ def _sigma_for_derivative(m: Model, target: str) -> Iterator[Candidate]:
             yield m.candidate("sigma_for_derivative", target, q.name, _value_of(output), says)
 
 
-def _wrong_activation(m: Model, target: str) -> Iterator[Candidate]:
+def _wrong_activation(m: DependencyModel, target: str) -> Iterator[Candidate]:
     pairs = [(q, dz, prev) for q, dz, prev in m.chain_pairs() if _is_weight_gradient(m, q.name)]
     feeds = {prev for _, _, prev in pairs}
     for q, dz, prev in pairs:
@@ -184,33 +184,33 @@ def _wrong_activation(m: Model, target: str) -> Iterator[Candidate]:
                 yield m.candidate("wrong_activation", target, q.name, wrong, says)
 
 
-def _is_weight_gradient(m: Model, name: str) -> bool:
+def _is_weight_gradient(m: DependencyModel, name: str) -> bool:
     base = split_example(name)[0]
     return is_gradient(base) and gradient_of(base) in m.d.parameters and base not in m.d.alias_of
 
 
-def _update_parts(m: Model, target: str) -> tuple[str, str] | None:
+def _update_parts(m: DependencyModel, target: str) -> tuple[str, str] | None:
     if m.d[target].section != UPDATE:
         return None
     p = updated_param(target)
     return None if p is None else (p, gradient(p))
 
 
-def _plus_update(m: Model, target: str) -> Iterator[Candidate]:
+def _plus_update(m: DependencyModel, target: str) -> Iterator[Candidate]:
     if (parts := _update_parts(m, target)) is not None:
         p, g = parts
         says = "+ in place of − in the update gives"
         yield m.candidate("plus_update", target, target, lambda v: v(p) + v("eta") * v(g), says)
 
 
-def _no_learning_rate(m: Model, target: str) -> Iterator[Candidate]:
+def _no_learning_rate(m: DependencyModel, target: str) -> Iterator[Candidate]:
     if (parts := _update_parts(m, target)) is not None:
         p, g = parts
         says = "the learning rate left out gives"
         yield m.candidate("no_learning_rate", target, target, lambda v: v(p) - v(g), says)
 
 
-def _drift(m: Model, target: str) -> Iterator[Candidate]:
+def _drift(m: DependencyModel, target: str) -> Iterator[Candidate]:
     for decimals, hand in m.drift(target):
         says = f"hand rounding carried at {decimals} decimals gives (rounding drift)"
         yield Candidate("rounding_drift", says, hand)
@@ -220,7 +220,7 @@ def _drift(m: Model, target: str) -> Iterator[Candidate]:
 class Mistake:
     key: str
     title: str
-    candidates: Callable[[Model, str], Iterator[Candidate]]
+    candidates: Callable[[DependencyModel, str], Iterator[Candidate]]
 
 
 MISTAKES: tuple[Mistake, ...] = (
@@ -235,6 +235,6 @@ MISTAKES: tuple[Mistake, ...] = (
 )
 
 
-def candidates(model: Model, target: str) -> list[Candidate]:
+def candidates(model: DependencyModel, target: str) -> list[Candidate]:
     """Every mistake's candidates for ``target``, in table order (the first match is named)."""
     return [c for mistake in MISTAKES for c in mistake.candidates(model, target)]

@@ -90,7 +90,7 @@ def forward_form(name: str, slope: float) -> Callable[[Array, Array], Array]:
 
 
 @dataclass
-class Layer:
+class NumpyLayer:
     """One layer's parameters. They live side by side in ``packed`` = [W | b] (size × previous
     + 1; size × previous without biases), and ``weights`` and ``biases`` are views of it: the
     layer's input carries a row of ones, so one product gives W·a + b, one product δ·[aᵀ | 1]
@@ -119,22 +119,22 @@ class Layer:
         elementwise = ACTIVATIONS[self.activation].elementwise
         self.off = None if elementwise else local_derivative(self.activation, self.slope, False)
 
-    def copy(self) -> Layer:
+    def copy(self) -> NumpyLayer:
         biases = None if self.biases is None else self.biases.copy()
-        return Layer(self.weights.copy(), biases, self.activation, self.slope)
+        return NumpyLayer(self.weights.copy(), biases, self.activation, self.slope)
 
 
 @dataclass
-class Model:
-    layers: list[Layer]
+class NumpyModel:
+    layers: list[NumpyLayer]
     cost: str
     probabilities: bool = field(init=False)
 
     def __post_init__(self) -> None:
         self.probabilities = COSTS[self.cost].probabilities
 
-    def copy(self) -> Model:
-        return Model([l.copy() for l in self.layers], self.cost)
+    def copy(self) -> NumpyModel:
+        return NumpyModel([l.copy() for l in self.layers], self.cost)
 
     def flat(self) -> Array:
         """Every parameter in the project's naming order: per layer, W row by row, then b."""
@@ -142,7 +142,7 @@ class Model:
         return np.concatenate([p for pair in pairs for p in pair if p is not None])
 
 
-def model_from_network(network: Network) -> Model:
+def model_from_network(network: Network) -> NumpyModel:
     values = dict(network.values)
     layers = []
     for index, layer in enumerate(network.layers[1:], start=1):
@@ -154,11 +154,11 @@ def model_from_network(network: Network) -> Model:
             b = np.array([num(e, place=f"layers[{index}].biases") for e in layer.biases])
         act = ACTIVATIONS[layer.activation.name]
         slope = layer.activation.param("slope", act.default_slope)
-        layers.append(Layer(np.array(w, dtype=float), b, act.name, slope))
-    return Model(layers, network.cost)
+        layers.append(NumpyLayer(np.array(w, dtype=float), b, act.name, slope))
+    return NumpyModel(layers, network.cost)
 
 
-def with_ones(model: Model, x: Array) -> Array:
+def with_ones(model: NumpyModel, x: Array) -> Array:
     """The first layer's input: x (inputs × n) with a row of ones under it if it has biases."""
     if model.layers[0].biases is None:
         return x
@@ -170,7 +170,7 @@ class Workspace:
     such batch (no allocation per batch beyond the small temporaries of the lambdified
     derivatives): each layer's input [aˡ⁻¹; 1], zˡ, (Wˡ)ᵀδˡ = ∂C/∂aˡ⁻¹ and ∂C/∂[Wˡ | bˡ]."""
 
-    def __init__(self, model: Model, n: int) -> None:
+    def __init__(self, model: NumpyModel, n: int) -> None:
         layers = model.layers
         self.model, self.n = model, n
         self.z = [np.empty((l.packed.shape[0], n)) for l in layers]
@@ -227,26 +227,26 @@ class Workspace:
             layer.packed -= grad
 
 
-def outputs(model: Model, x: Array) -> Array:
+def outputs(model: NumpyModel, x: Array) -> Array:
     """The network's outputs for a batch x (inputs × batch)."""
     return Workspace(model, x.shape[1]).forward(x)[-1]
 
 
-def _clip(model: Model, a: Array) -> Array:
+def _clip(model: NumpyModel, a: Array) -> Array:
     return np.clip(a, EPS, 1 - EPS) if model.probabilities else a
 
 
-def costs(model: Model, x: Array, y: Array) -> Array:
+def costs(model: NumpyModel, x: Array, y: Array) -> Array:
     """The cost of every example (a row of length batch)."""
     return COSTS[model.cost].numpy(_clip(model, outputs(model, x)), y)
 
 
-def cost(model: Model, x: Array, y: Array) -> float:
+def cost(model: NumpyModel, x: Array, y: Array) -> float:
     """The mean cost over the examples, the C that the derivation averages."""
     return float(costs(model, x, y).mean())
 
 
-def _delta(layer: Layer, z: Array, a: Array, grad_a: Array) -> Array:
+def _delta(layer: NumpyLayer, z: Array, a: Array, grad_a: Array) -> Array:
     """δ = ∂C/∂z from ∂C/∂a: elementwise σ'·g, or a Jacobian-vector product for softmax."""
     if layer.off is None:
         return layer.diag(z, a, a) * grad_a
@@ -257,7 +257,7 @@ def _delta(layer: Layer, z: Array, a: Array, grad_a: Array) -> Array:
     return np.einsum("ijn,in->jn", jac, grad_a)
 
 
-def gradients(model: Model, x: Array, y: Array) -> list[tuple[Array, Array | None]]:
+def gradients(model: NumpyModel, x: Array, y: Array) -> list[tuple[Array, Array | None]]:
     """(∂C/∂W, ∂C/∂b) per layer for the mean cost over the batch's columns."""
     ws = Workspace(model, x.shape[1])
     ws.gradients(with_ones(model, x), y, 1 / x.shape[1])
@@ -267,6 +267,6 @@ def gradients(model: Model, x: Array, y: Array) -> list[tuple[Array, Array | Non
     ]
 
 
-def step(model: Model, x: Array, y: Array, lr: float) -> None:
+def step(model: NumpyModel, x: Array, y: Array, lr: float) -> None:
     """One gradient-descent step on the batch, in place (η/n folded into δᴸ first)."""
     Workspace(model, x.shape[1]).step(with_ones(model, x), y, lr)

@@ -11,7 +11,16 @@ from typing import Any
 
 import numpy as np
 
-from .backprop import Array, Model, Progress, Workspace, cost, is_classifier, outputs, with_ones
+from .backprop import (
+    Array,
+    NumpyModel,
+    Progress,
+    Workspace,
+    cost,
+    is_classifier,
+    outputs,
+    with_ones,
+)
 
 
 @dataclass(frozen=True)
@@ -23,14 +32,14 @@ class Epoch:
     test_accuracy: float | None = None
 
 
-def accuracy(model: Model, x: Array, y: Array) -> float:
+def accuracy(model: NumpyModel, x: Array, y: Array) -> float:
     a = outputs(model, x)
     if y.shape[0] == 1:
         return float(((a[0] >= 0.5) == (y[0] >= 0.5)).mean())
     return float((a.argmax(axis=0) == y.argmax(axis=0)).mean())
 
 
-def evaluate(model: Model, x: Array, y: Array) -> tuple[float, float | None]:
+def evaluate(model: NumpyModel, x: Array, y: Array) -> tuple[float, float | None]:
     return cost(model, x, y), accuracy(model, x, y) if is_classifier(y) else None
 
 
@@ -43,7 +52,7 @@ class Plan:
 
 
 def sgd_epoch(
-    model: Model,
+    model: NumpyModel,
     rows: tuple[Array, Array],
     *,
     plan: Plan,
@@ -68,7 +77,7 @@ def sgd_epoch(
                 on_batch(batch)
 
 
-def as_rows(model: Model, data: tuple[Array, Array]) -> tuple[Array, Array]:
+def as_rows(model: NumpyModel, data: tuple[Array, Array]) -> tuple[Array, Array]:
     """Examples one per row, C order, inputs followed by a 1 when the first layer has biases:
     gathering a batch is then one copy of whole rows, ready for [W | b]·[x; 1]."""
     x, y = data
@@ -92,7 +101,7 @@ def blas_threads(batch_size: int) -> AbstractContextManager[Any]:
 
 
 def train(
-    model: Model,
+    model: NumpyModel,
     data: tuple[Array, Array],
     *,
     plan: Plan,

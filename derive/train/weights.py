@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..spec.network import Entry, Layer, Network
-from .backprop import Model
+from .backprop import NumpyModel
 
 
-def with_model(network: Network, model: Model) -> Network:
+def with_model(network: Network, model: NumpyModel) -> Network:
     """``network`` with the model's weights and biases in place of its own."""
     layers = [network.layers[0]]
     for layer, trained in zip(network.layers[1:], model.layers, strict=True):

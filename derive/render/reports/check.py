@@ -15,13 +15,13 @@ from rich.text import Text
 
 from ...derivation.names import display
 from ...derivation.quantity import GIVEN, Derivation
-from ...grade.checker import VERDICTS, Report, Result
+from ...grade.checker import VERDICTS, GradeReport, Result
 from ..tables import house_table
 
 COLUMNS = ("quantity", "given", "expected", "hand", "verdict", "diagnosis")
 
 
-def render_text(reports: Sequence[Report]) -> RenderableType:
+def render_text(reports: Sequence[GradeReport]) -> RenderableType:
     """One file: every answer. Several: a student × verdict table, then each one's wrong answers."""
     if len(reports) == 1:
         return Group(_heading(reports[0]), _answers(reports[0].results))
@@ -38,7 +38,7 @@ def _table(title: str, *columns: str) -> Table:
     return house_table(title, *columns, right=numeric)
 
 
-def _heading(report: Report) -> Text:
+def _heading(report: GradeReport) -> Text:
     counts = ", ".join(f"{n} {v}" for v, n in report.counts().items() if n)
     how = (
         "expressions compared with SymPy"
@@ -56,7 +56,7 @@ def _answers(results: Sequence[Result]) -> Table:
     return table
 
 
-def _summary(reports: Sequence[Report]) -> Table:
+def _summary(reports: Sequence[GradeReport]) -> Table:
     table = _table("Students", "Student", "File", *VERDICTS)
     for report in reports:
         counts = report.counts()
@@ -64,7 +64,7 @@ def _summary(reports: Sequence[Report]) -> Table:
     return table
 
 
-def document(reports: Sequence[Report]) -> dict[str, Any]:
+def document(reports: Sequence[GradeReport]) -> dict[str, Any]:
     return {
         "files": [
             {
@@ -93,11 +93,11 @@ def _result(r: Result) -> dict[str, Any]:
     }
 
 
-def render_json(reports: Sequence[Report]) -> str:
+def render_json(reports: Sequence[GradeReport]) -> str:
     return json.dumps(document(reports), indent=2, ensure_ascii=False)
 
 
-def render_csv(reports: Sequence[Report]) -> str:
+def render_csv(reports: Sequence[GradeReport]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(("file", "student", *COLUMNS, "mistake"))
@@ -109,14 +109,14 @@ def render_csv(reports: Sequence[Report]) -> str:
 
 
 ReportFormat = Literal["text", "json", "csv"]
-REPORTS: dict[ReportFormat, Callable[[Sequence[Report]], Any]] = {
+REPORTS: dict[ReportFormat, Callable[[Sequence[GradeReport]], Any]] = {
     "text": render_text,
     "json": render_json,
     "csv": render_csv,
 }
 
 
-def render(reports: Sequence[Report], fmt: ReportFormat) -> Any:
+def render(reports: Sequence[GradeReport], fmt: ReportFormat) -> Any:
     return REPORTS[fmt](reports)
 
 

@@ -8,7 +8,7 @@ from rich.text import Text
 
 from ...derivation.names import display
 from ...numbers.rounding import significant
-from ...verify import Report
+from ...verify import VerifyReport
 from ..tables import house_table
 
 VALUE_DIGITS = 12  # a gradient, enough digits to see a 1e-9 relative disagreement
@@ -29,7 +29,7 @@ def _d(value: float) -> str:
     return "<1e-12" if value < 1e-12 else significant(value, DIFF_DIGITS)
 
 
-def render(report: Report) -> RenderableType:
+def render(report: VerifyReport) -> RenderableType:
     return Group(
         Text(f"Gradient check: {report.title}", style="bold"),
         _gradients(report),
@@ -39,7 +39,7 @@ def render(report: Report) -> RenderableType:
     )
 
 
-def _gradients(report: Report) -> Table:
+def _gradients(report: VerifyReport) -> Table:
     table = _table(
         "∂C/∂p by three routes",
         "Parameter",
@@ -63,7 +63,7 @@ def _gradients(report: Report) -> Table:
     return table
 
 
-def _layers(report: Report) -> Table:
+def _layers(report: VerifyReport) -> Table:
     table = _table(
         "Largest differences per layer",
         "Layer",
@@ -77,7 +77,7 @@ def _layers(report: Report) -> Table:
     return table
 
 
-def _trajectory(report: Report) -> Table:
+def _trajectory(report: VerifyReport) -> Table:
     steps = len(report.trajectory)
     table = _table(
         f"Gradient descent, {steps} steps: SymPy new_p vs NumPy",
@@ -91,7 +91,7 @@ def _trajectory(report: Report) -> Table:
     return table
 
 
-def _verdict(report: Report) -> Text:
+def _verdict(report: VerifyReport) -> Text:
     tol = report.tolerance
     rule = (
         f"rtol {tol.rtol:g}/atol {tol.atol:g} (SymPy–NumPy), "
