@@ -40,7 +40,7 @@ NAIVE_SIZES = [(1, 1, 1), (2, 3, 1), (4, 8, 4), (6, 12, 6), (8, 16, 8), (12, 24,
 def random_network(sizes: tuple[int, ...], seed: int = 0) -> Network:
     """Sigmoid layers, weights ~ U(±1/√fan-in) from random.Random(seed), one example."""
     rng = random.Random(seed)
-    layers = [Layer(sizes[0])]
+    layers = []
     for before, size in itertools.pairwise(sizes):
         bound = before**-0.5
         weights = tuple(
@@ -51,7 +51,7 @@ def random_network(sizes: tuple[int, ...], seed: int = 0) -> Network:
     inputs = tuple(rng.random() for _ in range(sizes[0]))
     targets = tuple(1.0 if j == 3 % sizes[-1] else 0.0 for j in range(sizes[-1]))
     name = "-".join(map(str, sizes))
-    return Network(name, tuple(layers), (Example(inputs, targets),), "half_squared_error")
+    return Network(name, sizes[0], tuple(layers), (Example(inputs, targets),), "half_squared_error")
 
 
 def naive_gradients(network: Network, deadline: float) -> list[float] | None:
@@ -59,7 +59,7 @@ def naive_gradients(network: Network, deadline: float) -> list[float] | None:
     values: dict[Any, float] = {}
     params: list[Any] = []
     a: list[Any] = [float(v) for v in network.examples[0].input]
-    for l, layer in enumerate(network.layers[1:], start=1):
+    for l, layer in enumerate(network.layers, start=1):
         assert layer.activation is not None and layer.biases is not None
         zs = []
         for j, row in enumerate(layer.weights):
@@ -118,8 +118,8 @@ def numpy_check(network: Network, d: Any) -> float | None:
     except ImportError:
         return None
     a = [np.array(network.examples[0].input, dtype=float)]
-    ws = [np.array(layer.weights, dtype=float) for layer in network.layers[1:]]
-    bs = [np.array(layer.biases, dtype=float) for layer in network.layers[1:]]
+    ws = [np.array(layer.weights, dtype=float) for layer in network.layers]
+    bs = [np.array(layer.biases, dtype=float) for layer in network.layers]
     for w, b in zip(ws, bs, strict=True):
         a.append(1 / (1 + np.exp(-(w @ a[-1] + b))))
     scale = {"half_squared_error": 1.0, "squared_error": 2.0}.get(network.cost)

@@ -17,7 +17,7 @@ def composed_cost(network: Network) -> tuple[Any, list[Any]]:
     total = sp.S.Zero
     for example in network.examples:
         a: list[Any] = [sp.Float(v) for v in example.input]
-        for index, layer in enumerate(network.layers[1:], start=1):
+        for index, layer in enumerate(network.layers, start=1):
             assert layer.activation is not None
             zs = []
             for j, row in enumerate(layer.weights):
@@ -30,7 +30,7 @@ def composed_cost(network: Network) -> tuple[Any, list[Any]]:
             a = act.sympy(zs, layer.activation.param("slope", act.default_slope))
         y = [sp.Float(v) for v in example.target]
         total += COSTS[network.cost].sympy(a, y)
-    for index, layer in enumerate(network.layers[1:], start=1):
+    for index, layer in enumerate(network.layers, start=1):
         for j, row in enumerate(layer.weights):
             params += [sp.Symbol(f"p_{index}_{j}_{k}") for k in range(len(row))]
         params += [sp.Symbol(f"p_{index}_b{j}") for j in range(len(layer.biases or ()))]
@@ -39,7 +39,7 @@ def composed_cost(network: Network) -> tuple[Any, list[Any]]:
 
 def numbers(network: Network) -> list[float]:
     out: list[float] = []
-    for layer in network.layers[1:]:
+    for layer in network.layers:
         out += [float(w) for row in layer.weights for w in row]
         out += [float(b) for b in layer.biases or ()]
     return out

@@ -19,7 +19,7 @@ weights = st.floats(-1.5, 1.5, allow_nan=False).map(lambda v: round(v, 3))
 def networks(draw: st.DrawFn) -> Network:
     sizes = draw(st.lists(st.integers(1, 3), min_size=2, max_size=4))
     cost = draw(st.sampled_from(sorted(COSTS)))
-    layers = [Layer(size=sizes[0])]
+    layers = []
     hidden = ["sigmoid", "tanh", "relu", "leaky_relu", "linear"]
     for i, size in enumerate(sizes[1:], start=1):
         last = i == len(sizes) - 1
@@ -40,7 +40,7 @@ def networks(draw: st.DrawFn) -> Network:
         )
         for _ in range(n)
     )
-    return Network("random", tuple(layers), examples, cost, 0.1)
+    return Network("random", sizes[0], tuple(layers), examples, cost, 0.1)
 
 
 @settings(
@@ -74,7 +74,8 @@ def test_a_wrong_local_derivative_is_caught(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(chainrule, "activation_derivative", wrong)
     sigmoid = Network(
         "one",
-        (Layer(1), Layer(1, Activation("sigmoid"), ((0.5,),), (0.1,))),
+        1,
+        (Layer(1, Activation("sigmoid"), ((0.5,),), (0.1,)),),
         (Example((1.0,), (0.2,)),),
         "squared_error",
         0.1,

@@ -33,7 +33,7 @@ def _disagreements(d: Derivation) -> list[str]:
     for e in range(len(d.network.examples)):
         sfx = f"[{e + 1}]" if many else ""
         for m in backward_matrices(d, e):
-            layer = d.network.layers[m.layer]
+            layer = d.network.layer(m.layer)
             for j, delta in enumerate(m.delta):
                 name = partial("C", namer.z(m.layer, j)) + sfx
                 if not _close(delta, d[name].value):

@@ -9,6 +9,7 @@ import math
 import random
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,7 @@ learning_rate: 0.5
 
 def random_network(sizes: tuple[int, ...], *, seed: int = 0, act: str = "sigmoid") -> Network:
     rng = random.Random(seed)
-    layers = [Layer(sizes[0])]
+    layers = []
     for before, size in itertools.pairwise(sizes):
         weights = tuple(tuple(rng.gauss(0, 0.5) for _ in range(before)) for _ in range(size))
         biases = tuple(rng.gauss(0, 0.5) for _ in range(size))
@@ -54,7 +55,7 @@ def random_network(sizes: tuple[int, ...], *, seed: int = 0, act: str = "sigmoid
     example = Example(
         tuple(rng.random() for _ in range(sizes[0])), (1.0,) + (0.0,) * (sizes[-1] - 1)
     )
-    return Network("random", tuple(layers), (example,), "half_squared_error")
+    return Network("random", sizes[0], tuple(layers), (example,), "half_squared_error")
 
 
 @pytest.fixture
@@ -91,8 +92,8 @@ def test_fast_paths_build_the_same_formulas(case: str, monkeypatch: pytest.Monke
 def _numpy_gradients(network: Network) -> list[float]:
     np = pytest.importorskip("numpy")
     a = [np.array(network.examples[0].input)]
-    weights = [np.array(layer.weights) for layer in network.layers[1:]]
-    biases = [np.array(layer.biases) for layer in network.layers[1:]]
+    weights = [np.array(layer.weights) for layer in network.layers]
+    biases = [np.array(layer.biases) for layer in network.layers]
     for w, b in zip(weights, biases, strict=True):
         a.append(1 / (1 + np.exp(-(w @ a[-1] + b))))
     delta = (a[-1] - np.array(network.examples[0].target)) * a[-1] * (1 - a[-1])
@@ -118,7 +119,7 @@ def test_gradients_match_finite_differences() -> None:
     def cost(net: Network) -> float:
         return float(derive(net)["C"].value)
 
-    layer = network.layers[1]
+    layer = network.layer(1)
     for j, k in [(0, 0), (2, 4), (3, 1)]:
         grad = d[f"dC/dw{j * 5 + k}"].value
         moved = []
@@ -126,8 +127,8 @@ def test_gradients_match_finite_differences() -> None:
             rows = [[float(w) for w in r] for r in layer.weights]
             rows[j][k] += h
             changed = Layer(layer.size, layer.activation, tuple(map(tuple, rows)), layer.biases)
-            layers = (network.layers[0], changed, *network.layers[2:])
-            moved.append(cost(Network("fd", layers, network.examples, network.cost)))
+            layers = (changed, *network.layers[1:])
+            moved.append(cost(replace(network, layers=layers)))
         assert grad == pytest.approx((moved[0] - moved[1]) / 2e-6, rel=1e-5, abs=1e-9)
 
 

@@ -38,7 +38,7 @@ def write(
 
 
 def flat(path: Path) -> list[float]:
-    layer = load_network(path).layers[1]
+    layer = load_network(path).layer(1)
     return [float(w) for row in layer.weights for w in row] + [float(b) for b in layer.biases or ()]
 
 

@@ -55,7 +55,8 @@ def test_several_examples_average_their_gradients() -> None:
 def test_relu_derivative_at_zero_is_zero() -> None:
     net = Network(
         "relu0",
-        (Layer(1), Layer(1, Activation("relu"), ((1.0,),), (0.0,))),
+        1,
+        (Layer(1, Activation("relu"), ((1.0,),), (0.0,)),),
         (Example((0.0,), (1.0,)),),
         "squared_error",
         0.1,

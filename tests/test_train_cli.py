@@ -42,7 +42,7 @@ def test_train_writes_a_network_that_explain_and_verify_load(tmp_path: Path) -> 
     trained = load_network(out)
     original = load_network(BLOG)
     assert trained.examples == original.examples and trained.cost == original.cost
-    assert trained.layers[1].weights != original.layers[1].weights
+    assert trained.layer(1).weights != original.layer(1).weights
     model = model_from_network(original)
     train(model, (np.array([[2.0], [9.0]]), np.array([[0.92]])), plan=Plan(5, 1, 0.5))
     np.testing.assert_array_equal(model_from_network(trained).flat(), model.flat())
@@ -98,7 +98,7 @@ def test_with_model_replaces_symbols_by_numbers() -> None:
     model = model_from_network(network)
     model.layers[0].weights[0, 0] = 0.123456789012345678
     trained = with_model(network, model)
-    assert trained.layers[1].weights == ((0.123456789012345678,),) and trained.values == ()
+    assert trained.layer(1).weights == ((0.123456789012345678,),) and trained.values == ()
     assert replace(trained, layers=network.layers, values=network.values) == network
 
 

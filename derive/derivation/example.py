@@ -68,7 +68,7 @@ class ExampleChain:
             b.given(self.act(0, k), entry, layer=0, **meta)
         for j, entry in enumerate(self.ex.target):
             b.given(self.n(namer.target(j)), entry, **meta)
-        for l, layer in enumerate(b.net.layers[1:], start=1):
+        for l, layer in enumerate(b.net.layers, start=1):
             w_names, b_names = b.layer_params[l].weights, b.layer_params[l].biases
             for j, row in enumerate(w_names):
                 terms = [ordered_mul(S(w), S(self.act(l - 1, k))) for k, w in enumerate(row)]
@@ -79,24 +79,22 @@ class ExampleChain:
                     by_symbol[b_names[j]] = terms[-1]
                 self.z_terms[self.z(l, j)] = by_symbol
                 b.define(self.z(l, j), FORWARD, ordered_add(*terms), layer=l, **meta)
-            assert layer.activation is not None
             act = ACTIVATIONS[layer.activation.name]
             zs = [S(self.z(l, j)) for j in range(layer.size)]
             outs = act.sympy(zs, layer.activation.param("slope", act.default_slope))
             for j, out in enumerate(outs):
                 shown = sp.Function(act.symbol)(zs[j]) if act.elementwise else None
                 b.define(self.act(l, j), FORWARD, out, shown=shown, layer=l, **meta)
-        last = len(b.net.layers) - 1
+        last = b.net.depth
         a = [S(self.act(last, j)) for j in range(b.net.layers[-1].size)]
         y = [S(self.n(namer.target(j))) for j in range(len(a))]
         self.cost_expr = COSTS[b.net.cost].sympy(a, y)
         b.define(self.n("C"), COST, self.cost_expr, **meta)
 
     def backward(self) -> None:
-        last = len(self.b.net.layers) - 1
+        last = self.b.net.depth
         for l in range(last, 0, -1):
-            layer = self.b.net.layers[l]
-            assert layer.activation is not None
+            layer = self.b.net.layer(l)
             if ACTIVATIONS[layer.activation.name].elementwise:
                 for j in range(layer.size):
                     self.d_output(l, j)
@@ -123,11 +121,11 @@ class ExampleChain:
     def d_output(self, l: int, j: int) -> None:
         """∂C/∂O_j: from the cost for the output layer, else a sum over the next layer."""
         namer, out = self.b.namer, self.b.namer.act(l, j)
-        if l == len(self.b.net.layers) - 1:
+        if l == self.b.net.depth:
             self.step(self.p("C", out), tidy(sp.diff(self.cost_expr, S(self.n(out)))), l)
             return
         chain, formula = [], []
-        for k in range(self.b.net.layers[l + 1].size):
+        for k in range(self.b.net.layer(l + 1).size):
             z, dz = namer.z(l + 1, k), S(self.p("C", namer.z(l + 1, k)))
             chain.append(ordered_mul(dz, S(self.p(z, out))))
             formula.append(ordered_mul(dz, self.local(self.n(z), self.n(out))))
@@ -135,8 +133,7 @@ class ExampleChain:
 
     def d_activation(self, l: int, i: int, j: int) -> None:
         """∂O_i/∂z_j, the activation's local derivative (a Jacobian entry for softmax)."""
-        namer, layer = self.b.namer, self.b.net.layers[l]
-        assert layer.activation is not None
+        namer, layer = self.b.namer, self.b.net.layer(l)
         act = ACTIVATIONS[layer.activation.name]
         formula = activation_derivative(
             act.name,
@@ -151,8 +148,7 @@ class ExampleChain:
 
     def d_z(self, l: int, j: int) -> None:
         """∂C/∂z_j = Σ_i ∂C/∂O_i·∂O_i/∂z_j (one term unless softmax); it is also ∂C/∂b_j."""
-        namer, layer = self.b.namer, self.b.net.layers[l]
-        assert layer.activation is not None
+        namer, layer = self.b.namer, self.b.net.layer(l)
         z = namer.z(l, j)
         rows = [j] if ACTIVATIONS[layer.activation.name].elementwise else range(layer.size)
         terms = [

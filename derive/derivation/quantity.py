@@ -89,7 +89,7 @@ def parameters_by_layer(network: Network, names: Iterable[str]) -> dict[int, Lay
     biases) grouped by layer, numbered 1.. after the input."""
     it = iter(names)
     out = {}
-    for l, layer in enumerate(network.layers[1:], start=1):
+    for l, layer in enumerate(network.layers, start=1):
         weights = tuple(tuple(next(it) for _ in row) for row in layer.weights)
         out[l] = LayerParameters(l, weights, tuple(next(it) for _ in layer.biases or ()))
     return out

@@ -47,7 +47,7 @@ def _value(d: Derivation, name: str) -> Any:
 
 
 def _weights(d: Derivation, l: int) -> Matrix:
-    namer, rows = namer_for(d.network), d.network.layers[l].weights
+    namer, rows = namer_for(d.network), d.network.layer(l).weights
     return [
         [_value(d, e if isinstance(e, str) else namer.weight(l, j, k)) for k, e in enumerate(row)]
         for j, row in enumerate(rows)
@@ -57,8 +57,7 @@ def _weights(d: Derivation, l: int) -> Matrix:
 def _jacobian(d: Derivation, *, l: int, ex: int | None) -> tuple[Matrix, bool]:
     """∂a_i/∂z_j from the derivation's local-derivative steps (diagonal if elementwise)."""
     namer, size = namer_for(d.network), d.network.sizes[l]
-    activation = d.network.layers[l].activation
-    assert activation is not None
+    activation = d.network.layer(l).activation
     elementwise = ACTIVATIONS[activation.name].elementwise
 
     def entry(i: int, j: int) -> Any:
@@ -72,7 +71,7 @@ def _jacobian(d: Derivation, *, l: int, ex: int | None) -> tuple[Matrix, bool]:
 def backward_matrices(d: Derivation, example: int = 0) -> list[LayerMatrices]:
     """Every layer's δ, ∂C/∂b and ∂C/∂W for one example, output layer first."""
     namer, ex = namer_for(d.network), _example(d, example)
-    last = len(d.network.layers) - 1
+    last = d.network.depth
     out: list[LayerMatrices] = []
     grad_a: Vector = [
         _value(d, per_example(partial("C", namer.act(last, j)), ex))

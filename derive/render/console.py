@@ -70,13 +70,10 @@ def _heading(d: Derivation) -> Text:
 
 def _network(d: Derivation) -> Table:
     table = _table("Network", "Layer", "Neurons", "Activation", "Weights", "Biases")
+    table.add_row(layer_label(d.network, 0), str(d.network.inputs), "", "", "")
     for row in layer_rows(d):
+        act, biases = row.activation, _span(row.biases) or "none"
         label, size = layer_label(d.network, row.index), str(row.size)
-        if row.activation is None:
-            table.add_row(label, size, "", "", "")
-            continue
-        act = row.activation
-        biases = _span(row.biases) or "none"
         table.add_row(label, size, f"{act.name}: {act.doc}", _span(row.weights), biases)
     return table
 

@@ -14,9 +14,9 @@ from ..spec.network import NotationStyle
 
 @dataclass(frozen=True)
 class LayerRow:
-    index: int  # 0 for the input
+    index: int  # 1 for the first layer after the input
     size: int
-    activation: ActivationDef | None  # None for the input
+    activation: ActivationDef
     weights: tuple[str, ...]
     biases: tuple[str, ...]
 
@@ -49,11 +49,10 @@ def overview(d: Derivation) -> Overview:
 
 
 def layer_rows(d: Derivation) -> list[LayerRow]:
-    """The input layer, then each layer with its activation and parameter names."""
-    rows = [LayerRow(0, d.network.sizes[0], None, (), ())]
+    """Each layer after the input, with its activation and parameter names."""
+    rows = []
     for l, params in d.params_by_layer.items():
-        layer = d.network.layers[l]
-        assert layer.activation is not None
+        layer = d.network.layer(l)
         weights = tuple(w for row in params.weights for w in row)
         activation = ACTIVATIONS[layer.activation.name]
         rows.append(LayerRow(l, layer.size, activation, weights, params.biases))

@@ -94,9 +94,8 @@ def _layers(d: Derivation) -> Table:
     for column in ("‖∂C/∂W‖", "‖∂C/∂b‖"):
         table.add_column(column, justify="right")
     table.add_row(layer_label(d.network, 0), str(d.network.sizes[0]), "", "", "", "", "")
-    for row in layer_rows(d)[1:]:
+    for row in layer_rows(d):
         weights, biases = list(row.weights), list(row.biases)
-        assert row.activation is not None
         table.add_row(
             layer_label(d.network, row.index),
             str(row.size),

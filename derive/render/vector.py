@@ -37,7 +37,7 @@ def _heading(d: Derivation) -> str:
 
 
 def _layer_text(d: Derivation, m: LayerMatrices) -> str:
-    top = len(d.network.layers) - 1
+    top = d.network.depth
     # superscripts in the notation's own layer numbers (layered: the input layer is 1)
     l, up, down = (layer_number(d.network, m.layer + k) for k in (0, 1, -1))
     act = f"σ'(z^{l})" if m.elementwise else f"(∂a^{l}/∂z^{l})ᵀ"
@@ -52,7 +52,7 @@ def _layer_text(d: Derivation, m: LayerMatrices) -> str:
             matrix_text([list(r) for r in zip(*m.jacobian, strict=True)], d.decimals)
         )
     n = len(m.delta)
-    biased = d.network.layers[m.layer].biases is not None
+    biased = d.network.layer(m.layer).biases is not None
     lines = "\n".join(
         [
             f"Layer {layer_label(d.network, m.layer)[:-1]}, {n} neuron{'s' if n != 1 else ''})",

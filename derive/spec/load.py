@@ -43,8 +43,8 @@ def network_from_data(data: Any, *, source: str, text: str = "") -> Network:
     top = reader.mapping(data, (), allowed=TOP_KEYS, required=("layers", "cost"))
     base = Path(source).parent
     params = ParameterSource(reader, parse_init(reader, top.get("init")), base=base)
-    layers = _layers(reader, top["layers"], params)
-    sizes = [layer.size for layer in layers]
+    inputs, layers = _layers(reader, top["layers"], params)
+    sizes = [inputs, *(layer.size for layer in layers)]
     spec = parse_data(reader, top.get("data"), base=base)
     if "examples" not in top and spec is None:
         raise reader.fail((), "missing required key 'examples' (or data: to train from)")
@@ -57,6 +57,7 @@ def network_from_data(data: Any, *, source: str, text: str = "") -> Network:
         raise reader.fail(("title",), "expected text")
     network = Network(
         title=title,
+        inputs=inputs,
         layers=layers,
         examples=examples,
         cost=cost,
@@ -89,21 +90,24 @@ def _notation(reader: Reader, data: Any) -> Notation:
     return Notation(style=style, start=start, activation=letter)
 
 
-def _layers(reader: Reader, data: Any, params: ParameterSource) -> tuple[Layer, ...]:
+def _layers(reader: Reader, data: Any, params: ParameterSource) -> tuple[int, tuple[Layer, ...]]:
+    """The input layer's width, and the layers after it."""
     items = reader.sequence(data, ("layers",), length=None, what="layers")
     if len(items) < 2:
         raise reader.fail(
             ("layers",), f"expected at least 2 layers (input and output), got {len(items)}"
         )
-    layers = [_input_layer(reader, items[0])]
+    inputs = _input_width(reader, items[0])
+    layers: list[Layer] = []
     for index, item in enumerate(items[1:], start=1):
-        layers.append(_layer(reader, item, index, previous=layers[-1].size, params=params))
-    return tuple(layers)
+        previous = layers[-1].size if layers else inputs
+        layers.append(_layer(reader, item, index, previous=previous, params=params))
+    return inputs, tuple(layers)
 
 
-def _input_layer(reader: Reader, data: Any) -> Layer:
+def _input_width(reader: Reader, data: Any) -> int:
     keys = reader.mapping(data, ("layers", 0), allowed=("size",), required=("size",))
-    return Layer(size=reader.integer(keys["size"], ("layers", 0, "size"), minimum=1))
+    return reader.integer(keys["size"], ("layers", 0, "size"), minimum=1)
 
 
 def _layer(

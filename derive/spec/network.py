@@ -32,8 +32,10 @@ class Activation:
 
 @dataclass(frozen=True)
 class Layer:
+    """A layer after the input: its neurons, their activation, and the parameters into them."""
+
     size: int
-    activation: Activation | None = None  # None only for the input layer
+    activation: Activation
     weights: tuple[tuple[Entry, ...], ...] = ()  # one row per neuron of this layer
     biases: tuple[Entry, ...] | None = None
 
@@ -47,7 +49,8 @@ class Example:
 @dataclass(frozen=True)
 class Network:
     title: str
-    layers: tuple[Layer, ...]
+    inputs: int  # the input layer's width: the input layer has no parameters and no activation
+    layers: tuple[Layer, ...]  # the layers after the input, layer 1 first
     examples: tuple[Example, ...]
     cost: str
     learning_rate: Entry = 0.1
@@ -58,13 +61,26 @@ class Network:
 
     @property
     def sizes(self) -> tuple[int, ...]:
-        return tuple(layer.size for layer in self.layers)
+        """Every layer's width, the input's first."""
+        return (self.inputs, *(layer.size for layer in self.layers))
+
+    @property
+    def depth(self) -> int:
+        """The output layer's number: layers are numbered 1..depth after the input (0)."""
+        return len(self.layers)
+
+    def layer(self, l: int) -> Layer:
+        """Layer ``l`` (1 is the first after the input), as formulas and names number it."""
+        if not 1 <= l <= len(self.layers):
+            raise IndexError(f"layer {l} of a network with layers 1..{len(self.layers)}")
+        return self.layers[l - 1]
 
     @property
     def parameter_count(self) -> int:
+        sizes = self.sizes
         return sum(
-            layer.size * self.layers[i].size + (layer.size if layer.biases is not None else 0)
-            for i, layer in enumerate(self.layers[1:])
+            layer.size * sizes[l - 1] + (layer.size if layer.biases is not None else 0)
+            for l, layer in enumerate(self.layers, start=1)
         )
 
 

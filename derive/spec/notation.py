@@ -120,7 +120,7 @@ def namer_for(network: Network) -> Namer:
         return _Layered(sizes, n.start, n.activation)
     if n.style == "chain":
         return _Chain(len(sizes) - 1, n.activation)
-    biased = tuple(layer.biases is not None for layer in network.layers)
+    biased = (False, *(layer.biases is not None for layer in network.layers))  # input first
     return _Flat(sizes, n.start, n.activation, biased)
 
 
@@ -130,7 +130,7 @@ def parameter_names(network: Network, namer: Namer) -> list[tuple[str, Entry]]:
     A parameter written as a symbol name in the file (``weights: [[w]]``) is called by that name.
     """
     out: list[tuple[str, Entry]] = []
-    for layer_index, layer in enumerate(network.layers[1:], start=1):
+    for layer_index, layer in enumerate(network.layers, start=1):
         for j, row in enumerate(layer.weights):
             for k, entry in enumerate(row):
                 out.append((_own_name(entry, namer.weight(layer_index, j, k)), entry))
@@ -160,7 +160,7 @@ def layer_number(network: Network, index: int) -> int:
 
 def layer_label(network: Network, index: int) -> str:
     """'0 (input)', '2 (hidden)', 'L (output)', … in the notation's own numbering."""
-    last = len(network.layers) - 1
+    last = network.depth
     kind = "input" if index == 0 else "output" if index == last else "hidden"
     if network.notation.style == "chain":
         number = "L" if index == last else f"L-{last - index}"

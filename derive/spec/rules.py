@@ -62,7 +62,7 @@ def _check_pairing(network: Network, fail: Callable[..., InputError]) -> None:
                     )
         if out.name not in ("sigmoid", "softmax"):
             raise fail(
-                (("layers", len(network.layers) - 1, "activation")),
+                (("layers", network.depth, "activation")),
                 f"{network.cost} takes the log of the outputs; use a sigmoid or softmax "
                 f"output layer, not {out.name} (its outputs can be ≤ 0)",
             )

@@ -23,8 +23,7 @@ def to_yaml(network: Network, *, destination: Path | None = None) -> str:
             "start": network.notation.start,
             "activation": network.notation.activation,
         },
-        "layers": [{"size": network.layers[0].size}]
-        + [_layer(layer) for layer in network.layers[1:]],
+        "layers": [{"size": network.inputs}] + [_layer(layer) for layer in network.layers],
         "examples": [
             {"input": list(ex.input), "target": list(ex.target)} for ex in network.examples
         ],
@@ -40,7 +39,6 @@ def to_yaml(network: Network, *, destination: Path | None = None) -> str:
 
 
 def _layer(layer: Layer) -> dict[str, Any]:
-    assert layer.activation is not None
     out: dict[str, Any] = {"size": layer.size, "activation": _activation(layer.activation)}
     out["weights"] = [list(row) for row in layer.weights]
     if layer.biases is not None:

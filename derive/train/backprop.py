@@ -145,8 +145,7 @@ class NumpyModel:
 def model_from_network(network: Network) -> NumpyModel:
     values = dict(network.values)
     layers = []
-    for index, layer in enumerate(network.layers[1:], start=1):
-        assert layer.activation is not None
+    for index, layer in enumerate(network.layers, start=1):
         num = partial(number, values=values, source=network.source)
         w = [[num(e, place=f"layers[{index}].weights") for e in row] for row in layer.weights]
         b = None

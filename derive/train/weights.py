@@ -10,8 +10,8 @@ from .backprop import NumpyModel
 
 def with_model(network: Network, model: NumpyModel) -> Network:
     """``network`` with the model's weights and biases in place of its own."""
-    layers = [network.layers[0]]
-    for layer, trained in zip(network.layers[1:], model.layers, strict=True):
+    layers = []
+    for layer, trained in zip(network.layers, model.layers, strict=True):
         weights = tuple(tuple(float(v) for v in row) for row in trained.weights)
         biases = None if trained.biases is None else tuple(float(v) for v in trained.biases)
         layers.append(replace(layer, weights=weights, biases=biases))

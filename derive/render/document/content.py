@@ -163,11 +163,10 @@ def _network(d: Derivation, selection: Selection) -> list[Block]:
 
 def _layers(d: Derivation) -> Table:
     rows: list[tuple[Cell, ...]] = []
+    inputs = (Text(layer_label(d.network, 0)), Text(str(d.network.inputs)))
+    rows.append((*inputs, Text(""), Text(""), Text("")))
     for row in layer_rows(d):
         label, size = Text(layer_label(d.network, row.index)), Text(str(row.size))
-        if row.activation is None:
-            rows.append((label, size, Text(""), Text(""), Text("")))
-            continue
         rows.append(
             (
                 label,

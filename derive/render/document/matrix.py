@@ -21,14 +21,12 @@ MAX_NEURONS = 6  # wider layers make matrices wider than the page
 
 def matrix_form(d: Derivation, selection: Selection) -> list[Block]:
     net = d.network
-    layers = net.layers[1:]
+    layers = net.layers
     if net.notation.style != "layered" or selection.large or selection.names is not None:
         return []
     if max(net.sizes) > MAX_NEURONS:
         return []
-    if any(
-        ly.activation is None or not ACTIVATIONS[ly.activation.name].elementwise for ly in layers
-    ):
+    if any(not ACTIVATIONS[ly.activation.name].elementwise for ly in layers):
         return []
     blocks: list[Block] = [
         Heading("Matrix form"),
@@ -51,11 +49,11 @@ def matrix_form(d: Derivation, selection: Selection) -> list[Block]:
 
 def _example(d: Derivation, namer: Namer, ex: int | None) -> list[Equation]:
     out: list[Equation] = []
-    last = len(d.network.layers) - 1
+    last = d.network.depth
     weights = {l: [list(r) for r in p.weights] for l, p in d.params_by_layer.items()}
     for l in range(last, 0, -1):
         out.append(_delta(d, namer, l, ex, weights))
-        if d.network.layers[l].biases is not None:
+        if d.network.layer(l).biases is not None:
             label = _label(namer, l)
             deltas = _vector(
                 d, [per_example(partial("C", namer.z(l, j)), ex) for j in _range(d, l)]
@@ -73,16 +71,15 @@ def _example(d: Derivation, namer: Namer, ex: int | None) -> list[Equation]:
 def _delta(
     d: Derivation, namer: Namer, l: int, ex: int | None, weights: dict[int, list[list[str]]]
 ) -> Equation:
-    label, z = _label(namer, l), range(d.network.layers[l].size)
-    layer = d.network.layers[l]
-    assert layer.activation is not None
+    label, z = _label(namer, l), range(d.network.layer(l).size)
+    layer = d.network.layer(l)
     prime = function_name(ACTIVATIONS[layer.activation.name].symbol + "'")
     slopes = _vector(d, [per_example(partial(namer.act(l, j), namer.z(l, j)), ex) for j in z])
     d_out = _vector(d, [per_example(partial("C", namer.act(l, j)), ex) for j in z])
     value = _vector(d, [per_example(partial("C", namer.z(l, j)), ex) for j in z])
     local = rf"{prime}\left(z^{{{label}}}\right)"
     stages: tuple[tuple[str, ...], ...]
-    if l == len(d.network.layers) - 1:
+    if l == d.network.depth:
         general = rf"\nabla_a C \odot {local}"
         stages = ((general,), (rf"{d_out} \odot {slopes}",), (value,))
     else:
@@ -124,7 +121,7 @@ def _label(namer: Namer, l: int) -> str:
 
 
 def _range(d: Derivation, l: int) -> range:
-    return range(d.network.layers[l].size)
+    return range(d.network.sizes[l])
 
 
 def _vector(d: Derivation, names: list[str]) -> str:
