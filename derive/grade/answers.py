@@ -1,7 +1,7 @@
 """Answers files: ``student:`` and ``answers: {quantity: value}``, read into an AnswerSheet.
 
 Values stay text (as written, trailing zeros included); the checker reads them with the
-whitelisted parser of ``expression_parser``. A malformed file raises InputError naming the file,
+whitelisted parser of ``grade/parse.py``. A malformed file raises InputError naming the file,
 the place and the line.
 """
 
@@ -14,7 +14,7 @@ from typing import Any, Literal
 import yaml
 
 from ..errors import InputError
-from ..spec.reader import _SafeNoAliasLoader, read_text
+from ..spec.reader import compose_yaml, read_text
 
 MAX_FILE = 1024 * 1024
 MAX_ANSWERS = 10_000
@@ -49,15 +49,7 @@ def load_answers(path: str | Path) -> AnswerSheet:
 
 
 def answers_from_text(text: str, *, source: str, default_student: str) -> AnswerSheet:
-    try:
-        root = _compose(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        raise InputError(source, "", f"not valid YAML: {exc.problem}", line=line) from None
-    except (yaml.YAMLError, RecursionError) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise InputError(source, "", f"not valid YAML: {first}") from None
+    root = compose_yaml(text, source)
     top = _mapping(root, source, "", "student and answers")
     if "answers" not in top:
         raise InputError(source, "", "missing required key 'answers'")
@@ -77,31 +69,6 @@ def answers_from_text(text: str, *, source: str, default_student: str) -> Answer
         raise InputError(source, "answers", f"expected at most {MAX_ANSWERS} answers")
     answers = tuple(_answer(key, node) for key, node in entries.items())
     return AnswerSheet(source, name, answers)
-
-
-def _compose(text: str) -> Any:
-    """The YAML node tree, by libyaml where present (a checker reads thousands of files).
-
-    libyaml cannot refuse aliases while composing; an alias is a node met twice, found by one
-    walk over the tree that stops at the first repeat, before anything is expanded."""
-    loader = getattr(yaml, "CSafeLoader", None)
-    if loader is None:
-        return yaml.compose(text, Loader=_SafeNoAliasLoader)
-    root = yaml.compose(text, Loader=loader)
-    seen: set[int] = set()
-    stack = [root] if root is not None else []
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            raise yaml.MarkedYAMLError(
-                "", None, "YAML aliases (*name) are not allowed", node.start_mark
-            )
-        seen.add(id(node))
-        if isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-        elif isinstance(node, yaml.MappingNode):
-            stack.extend(child for pair in node.value for child in pair)
-    return root
 
 
 def _mapping(node: Any, source: str, place: str, what: str) -> dict[str, Any]:

@@ -8,7 +8,8 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -151,13 +152,53 @@ def read_text(path: Path) -> str:
 
 
 def parse_yaml(text: str, source: str) -> Any:
-    try:
+    """The document as Python values (safe types only, no aliases)."""
+    with _yaml_errors(source):
         return yaml.load(text, Loader=_SafeNoAliasLoader)
+
+
+def compose_yaml(text: str, source: str) -> Any:
+    """The document as YAML nodes, which keep their line numbers (answers files)."""
+    with _yaml_errors(source):
+        return _compose_nodes(text)
+
+
+@contextmanager
+def _yaml_errors(source: str) -> Iterator[None]:
+    """Any YAML error becomes one InputError naming the file and, where known, the line."""
+    try:
+        yield
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         raise InputError(source, "", f"not valid YAML: {exc.problem}", line=line) from None
     except yaml.YAMLError as exc:
-        raise InputError(source, "", f"not valid YAML: {exc}") from None
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(source, "", f"not valid YAML: {first}") from None
     except RecursionError:
         raise InputError(source, "", "not valid YAML: nested too deeply") from None
+
+
+def _compose_nodes(text: str) -> Any:
+    """The YAML node tree, by libyaml where present (a checker reads thousands of files).
+
+    libyaml cannot refuse aliases while composing; an alias is a node met twice, found by one
+    walk over the tree that stops at the first repeat, before anything is expanded."""
+    loader = getattr(yaml, "CSafeLoader", None)
+    if loader is None:
+        return yaml.compose(text, Loader=_SafeNoAliasLoader)
+    root = yaml.compose(text, Loader=loader)
+    seen: set[int] = set()
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            raise yaml.MarkedYAMLError(
+                "", None, "YAML aliases (*name) are not allowed", node.start_mark
+            )
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(child for pair in node.value for child in pair)
+    return root
