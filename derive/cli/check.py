@@ -42,13 +42,13 @@ def check(
     Exit code 0 when every answer is correct, 1 when any is not, 2 for a bad file.
     Example: derive check cases/blog-2-3-1.yaml cases/blog-2-3-1.answers.yaml
     """
-    from ..grade.checker import grade
-    from ..render.reports.check import render
-
     with handled():
+        from ..grade.checker import grade
+        from ..render.reports.check import render
+
         reports = grade(network, answers, decimals=decimals, rtol=rtol, atol=atol)
         emit(render(reports, fmt.value))
-    raise typer.Exit(0 if all(r.all_correct for r in reports) else 1)
+        raise typer.Exit(0 if all(r.all_correct for r in reports) else 1)
 
 
 @app.command()
@@ -57,9 +57,9 @@ def template(network: NetworkFile) -> None:
 
     Example: derive template cases/blog-2-3-1.yaml > answers.yaml
     """
-    from ..derivation.build import derive
-    from ..render.reports.check import template as blank
-    from ..spec.load import load_network
-
     with handled():
+        from ..derivation.build import derive
+        from ..render.reports.check import template as blank
+        from ..spec.load import load_network
+
         emit(blank(derive(load_network(network))))

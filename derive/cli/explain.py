@@ -59,11 +59,11 @@ def explain(
 
     Large networks (more than 200 steps) get a summary; --full or --only show steps in full.
     """
-    from ..derivation.build import derive
-    from ..render.explain import explain_output
-    from ..spec.load import load_network
-
     with handled():
+        from ..derivation.build import derive
+        from ..render.explain import explain_output
+        from ..spec.load import load_network
+
         net = load_network(file)
         d = derive(net, carry=carry.value, decimals=decimals, general=symbolic)
         out = explain_output(

@@ -36,11 +36,11 @@ def latex(
 
     Example: derive latex cases/blog-2-3-1.yaml --carry rounded -o notes.tex
     """
-    from ..derivation.build import derive
-    from ..render.document.latex import render
-    from ..spec.load import load_network
-
     with handled():
+        from ..derivation.build import derive
+        from ..render.document.latex import render
+        from ..spec.load import load_network
+
         derivation = derive(load_network(file), carry=carry.value, decimals=decimals)
         text = render(derivation, standalone=standalone, only=only, example=example)
         write_atomically(output, text, force=force) if output else emit(text)

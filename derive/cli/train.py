@@ -71,5 +71,4 @@ def train(
     """
     options = dict(epochs=epochs, batch_size=batch_size, lr=lr, seed=seed)
     with handled():
-        report = _run(file, options, output=output, plot=plot)
-    emit(report)
+        emit(_run(file, options, output=output, plot=plot))

@@ -29,8 +29,7 @@ def verify(
         from ..verify import VerifyTolerance
         from ..verify import verify as check
 
-        report = check(
-            load_network(file), steps=steps, tolerance=VerifyTolerance(rtol=rtol, fd_rtol=fd_rtol)
-        )
-    emit(render(report), width=width)
-    raise typer.Exit(0 if report.ok else 1)
+        tolerance = VerifyTolerance(rtol=rtol, fd_rtol=fd_rtol)
+        report = check(load_network(file), steps=steps, tolerance=tolerance)
+        emit(render(report), width=width)
+        raise typer.Exit(0 if report.ok else 1)
