@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 import numpy as np
 import sympy as sp
@@ -23,11 +22,9 @@ from .derivation.build import derive
 from .derivation.names import gradient, updated
 from .derivation.quantity import Derivation
 from .spec.network import Network
-from .train.backprop import NumpyModel, cost, gradients, model_from_network, number, step
-from .train.data import examples
+from .train.backprop import NumpyModel, cost, gradients, model_from_network, step
+from .train.data import Array, examples, number
 from .train.weights import with_model
-
-Array = Any
 
 
 @dataclass(frozen=True)

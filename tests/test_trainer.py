@@ -24,14 +24,13 @@ from derive.train.backprop import (
     cost,
     forward_form,
     gradients,
-    is_classifier,
     local_derivative,
     model_from_network,
     outputs,
     step,
     with_ones,
 )
-from derive.train.data import examples
+from derive.train.data import examples, is_classifier
 from derive.train.sgd import Plan, train
 from derive.verify import finite_differences
 

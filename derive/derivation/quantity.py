@@ -3,7 +3,8 @@
 Every quantity is defined by a formula over the *names* of earlier quantities (dC/dz3 =
 dC/dO3 · dO3/dz3), so each ∂C/∂z is computed once and reused, as a person does by hand; local
 derivatives (∂z3/∂w6 = O0, ∂O3/∂z3 = O3·(1 − O3), ∂C/∂O3 = O3 − y) come from sympy.diff.
-Values are computed as each quantity is defined, in the chosen arithmetic (see arithmetic.py).
+Values are computed as each quantity is defined, in the chosen arithmetic
+(see numbers/arithmetic.py).
 """
 
 from __future__ import annotations

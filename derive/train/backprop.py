@@ -1,9 +1,10 @@
-"""A NumPy trainer written apart from the SymPy chain-rule code, so each is the other's oracle.
+"""A NumPy trainer whose chain rule is written apart from the SymPy one (they share only the
+functions table: see docs/training.md), so that each checks the other.
 
 Vectorized backpropagation over a mini-batch, columns = examples (Nielsen's BP1–BP4):
 δᴸ = J_σ(zᴸ)ᵀ ∇ₐC (BP1), δˡ = J_σ(zˡ)ᵀ (Wˡ⁺¹)ᵀ δˡ⁺¹ (BP2), ∂C/∂b = δ (BP3), ∂C/∂W = δ aˡ⁻¹ᵀ (BP4),
 each averaged over the batch. No derivative is typed here: activation derivatives are
-lambdified from ``calculus.activation_derivative`` (sympy.diff, written in the layer's output
+lambdified from ``functions.activation_derivative`` (sympy.diff, written in the layer's output
 such as O·(1 − O), finite wherever the stable forward pass is), cost derivatives from sympy.diff
 of the cost table's SymPy form.
 
@@ -18,18 +19,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, partial
-from typing import Any
 
 import numpy as np
 import sympy as sp
 
 from ..functions import ACTIVATIONS, COSTS, SIGMOID_FLOOR, activation_derivative
 from ..spec.network import Network
-from .data import is_classifier as is_classifier
-from .data import number as number
+from .data import Array, number
 
 EPS = 1e-12
-Array = Any  # numpy ships types, but shapes are what matters here and they are in docstrings
 Progress = Callable[[int, int], None]  # (epoch, batch) after every batch
 
 

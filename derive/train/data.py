@@ -18,7 +18,7 @@ import numpy as np
 from ..errors import InputError
 from ..spec.network import Entry, Network
 
-Array = Any
+Array = Any  # numpy ships types, but shapes are what matters here and they are in docstrings
 
 
 @dataclass(frozen=True)

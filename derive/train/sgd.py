@@ -1,4 +1,4 @@
-"""Mini-batch stochastic gradient descent over the NumPy trainer (trainer.py): epochs with a
+"""Mini-batch stochastic gradient descent over the NumPy trainer (backprop.py): epochs with a
 seeded shuffle, evaluation, and the BLAS threading choice for small batches."""
 
 from __future__ import annotations
@@ -12,15 +12,14 @@ from typing import Any
 import numpy as np
 
 from .backprop import (
-    Array,
     NumpyModel,
     Progress,
     Workspace,
     cost,
-    is_classifier,
     outputs,
     with_ones,
 )
+from .data import Array, is_classifier
 
 
 @dataclass(frozen=True)

@@ -1,1 +1,1 @@
-"""render.reports."""
+"""One renderer per command result: check, verify and train tables, and the cost plot."""
