@@ -14,7 +14,7 @@ from derive.numbers.arithmetic import Carry
 from derive.spec.load import load_network
 from tests.conftest import CASES, ROOT
 
-# seed 003: the blogger's 21 backward-step values, carried by hand to 4 decimals
+# the 2-3-1 blog walkthrough: the blogger's 21 backward-step values, carried by hand to 4 decimals
 BLOG_STEPS = [
     *("-0.2755", "0.2291", "-0.0631", "-0.0597", "-0.0631", "-0.0339", "-0.0568", "0.0508"),
     *("-0.0029", "-0.0058", "-0.0261", "0.0316", "0.0002", "0.0000", "0.0000", "0.0000"),

@@ -1,4 +1,4 @@
-"""The acceptance case: seed 003's 2-3-1 worked example, regenerated to the printed digit."""
+"""The acceptance case: the 2-3-1 blog walkthrough, regenerated to the printed digit."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from .oracle import float_forward_2_3_1
 
 BLOG = CASES / "blog-2-3-1.yaml"
 
-# Every figure the blog prints, as printed (seed 003).
+# Every figure the blog prints, as printed (the 2-3-1 blog walkthrough).
 FORWARD = {
     "z0": "2.87",
     "O0": "0.9463",

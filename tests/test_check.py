@@ -213,7 +213,7 @@ def test_cli_json_and_csv(tmp_path: Path) -> None:
     result = runner.invoke(app, ["check", str(BLOG), str(BLOG_ANSWERS), "--format", "json"])
     doc = json.loads(result.stdout)
     (entry,) = doc["files"]
-    assert entry["student"] == "blog (seed 003)"
+    assert entry["student"] == "blog"
     first = entry["results"][0]
     assert set(first) >= {"quantity", "given", "expected", "verdict", "diagnosis"}
     assert sum(r["verdict"] == "wrong" for r in entry["results"]) == 3

@@ -13,7 +13,7 @@ from derive.spec.load import load_network
 
 from .conftest import CASES
 
-# Blog network (seed 003), hand values at 4 decimals: O0 0.9463, O1 0.9998, O3 0.6445,
+# Blog network (2-3-1 walkthrough), hand values at 4 decimals: O0 0.9463, O1 0.9998, O3 0.6445,
 # dC/dO3 -0.2755, dC/dz3 -0.0631, dC/dO1 0.0316, dC/dz0 -0.0029, eta 0.5, w6 0.9, x0 2.
 CASES_BY_MISTAKE = {
     # C = ½(O3 − y)² = 0.0380; without the ½: (0.6445 − 0.92)² = 0.0759

@@ -1,4 +1,4 @@
-"""Free symbols, the one-weight example of seed 000, softmax + cross-entropy, several examples."""
+"""Free symbols, the one-weight example, softmax + cross-entropy, several examples."""
 
 from __future__ import annotations
 
