@@ -30,4 +30,8 @@ class OptionError(UsageError):
     def __init__(self, option: str, problem: str) -> None:
         self.option = option
         self.problem = problem
-        super().__init__(f"{option} {problem}")
+        super().__init__(self.message(option))
+
+    def message(self, flag: str) -> str:
+        """The error with the option called ``flag`` (the CLI passes ``--decimals``)."""
+        return f"{flag} {self.problem}"

@@ -19,6 +19,10 @@ import sympy as sp
 Expr = Any  # sympy ships no type information
 Vector = Sequence[Any]
 
+# the functions a student may write in an answer (grade/parse.py reads these names); a symbol in a
+# network file may not take one of them
+ANSWER_FUNCTIONS = frozenset({"exp", "log", "ln", "sigma", "σ", "sigmoid", "tanh", "sqrt"})
+
 
 def _sigmoid(z: Expr) -> Expr:
     return 1 / (1 + sp.exp(-z))

@@ -12,7 +12,10 @@ Agreement rules (documented in docs/training.md):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 import numpy as np
@@ -21,7 +24,9 @@ import sympy as sp
 from .derivation.build import derive
 from .derivation.names import gradient, updated
 from .derivation.quantity import Derivation
+from .errors import OptionError
 from .spec.network import Network
+from .spec.notation import free_symbols
 from .train.backprop import NumpyModel, cost, gradients, model_from_network, step
 from .train.data import Array, examples, number
 from .train.weights import with_model
@@ -34,6 +39,14 @@ class VerifyTolerance:
     fd_rtol: float = 1e-5
     fd_atol: float = 1e-8
     h: float = 1e-5
+
+    def __post_init__(self) -> None:
+        for option in ("rtol", "atol", "fd_rtol", "fd_atol", "h"):
+            value = getattr(self, option)
+            if not (math.isfinite(value) and value >= 0):
+                raise OptionError(option, f"must be a finite number ≥ 0, not {value}")
+        if self.h == 0:
+            raise OptionError("h", "must be more than 0")
 
     def close(self, a: float, b: float) -> bool:
         return abs(a - b) <= self.rtol * max(abs(a), abs(b)) + self.atol
@@ -76,13 +89,15 @@ class VerifyReport:
     layers: tuple[LayerSummary, ...]
     trajectory: tuple[TrajectoryStep, ...]
     tolerance: VerifyTolerance
+    notes: tuple[str, ...] = ()  # how a network that keeps symbols was checked
+    also_disagreeing: tuple[str, ...] = ()  # at the other points, or symbolically
 
     @property
     def disagreeing(self) -> tuple[str, ...]:
         names = [p.name for p in self.parameters if not p.ok]
         for s in self.trajectory:
             names.extend(f"{name} (step {s.step})" for name in s.disagreeing)
-        return tuple(names)
+        return (*names, *self.also_disagreeing)
 
     @property
     def ok(self) -> bool:
@@ -94,10 +109,74 @@ def rel(a: float, b: float) -> float:
     return abs(a - b) / scale if scale else 0.0
 
 
+SYMBOL_SEEDS = (1, 2, 3)  # a network that keeps symbols is checked at these random points
+
+
 def verify(
     network: Network, *, steps: int = 3, tolerance: VerifyTolerance | None = None
 ) -> VerifyReport:
+    """Every gradient three ways. Symbols without a number in ``values:`` are checked at
+    seeded random values (0.1 to 0.9) and, symbolically, against sympy.diff of the cost."""
     tol = tolerance or VerifyTolerance()
+    missing = sorted(free_symbols(network) - {name for name, _ in network.values})
+    if not missing:
+        return _verify_numbers(network, steps=steps, tol=tol)
+    points = [_with_values(network, missing, seed) for seed in SYMBOL_SEEDS]
+    reports = [_verify_numbers(point, steps=steps, tol=tol) for point in points]
+    chosen = ", ".join(f"{k} = {v:.4f}" for k, v in points[0].values if k in missing)
+    others = [
+        f"{n} (seed {s})"
+        for r, s in zip(reports[1:], SYMBOL_SEEDS[1:], strict=True)
+        for n in r.disagreeing
+    ]
+    wrong = _symbolic_disagreements(network)
+    verdict = "all agree" if not others else "see below"
+    notes = (
+        f"Symbols at seeded random values: {chosen}; "
+        f"{len(points) - 1} more points checked too ({verdict}).",
+        "Symbolically, every chain-rule gradient minus sympy.diff of the composed cost "
+        + ("simplifies to 0." if not wrong else "does not simplify to 0 for: " + ", ".join(wrong)),
+    )
+    return replace(reports[0], notes=notes, also_disagreeing=(*others, *wrong))
+
+
+def _with_values(network: Network, missing: list[str], seed: int) -> Network:
+    rng = random.Random(seed)
+    drawn = tuple((name, round(rng.uniform(0.1, 0.9), 4)) for name in missing)
+    return replace(network, values=(*network.values, *drawn))
+
+
+def _symbolic_disagreements(network: Network) -> tuple[str, ...]:
+    """Parameters written as symbols whose chain-rule gradient is not sympy.diff of the fully
+    composed cost (forward values kept by name are substituted back first)."""
+    d = derive(replace(network, values=()), carry="exact")
+    composed = _composer(d)
+    cost = composed(d["C"].value)
+    out = []
+    for name in d.parameters:
+        symbol = d[name].value
+        if isinstance(symbol, sp.Symbol) and symbol.name == name:
+            difference = composed(d[gradient(name)].value) - sp.diff(cost, symbol)
+            if sp.simplify(difference) != 0:
+                out.append(f"{name} (symbolic)")
+    return tuple(out)
+
+
+def _composer(d: Derivation) -> Callable[[sp.Expr], sp.Expr]:
+    """Replaces, to a fixed point, each forward value kept by its name by that value."""
+    kept = {sp.Symbol(q.name): q.value for q in d.quantities.values() if q.opaque}
+
+    def compose(expr: sp.Expr) -> sp.Expr:
+        for _ in range(len(kept) + 1):
+            if not expr.free_symbols & kept.keys():
+                break
+            expr = expr.xreplace(kept)
+        return expr
+
+    return compose
+
+
+def _verify_numbers(network: Network, *, steps: int, tol: VerifyTolerance) -> VerifyReport:
     model = model_from_network(network)  # raises a clear error when a symbol has no number
     lr = number(
         network.learning_rate, dict(network.values), source=network.source, place="learning_rate"

@@ -144,3 +144,20 @@ def test_one_example_compiles_and_shows_its_values(tmp_path: Path) -> None:
     assert "example 2 of 3" in text
     for name in ("O3[2]", "dC/dw5[2]", "dC/dw5"):
         assert value_text(d[name], d.decimals) in text, name
+
+
+def test_thousands_of_chosen_equations_fit_in_tex_memory(tmp_path: Path) -> None:
+    """--only 'dC/dw*' on 3,000 inputs: one align* of 3,000 rows exceeded TeX's main memory."""
+    n = 3000
+    net = tmp_path / "wide.yaml"
+    net.write_text(
+        "layers:\n  - size: 3000\n  - size: 1\n    activation: sigmoid\n"
+        f"    weights: [[{', '.join(['0.001'] * n)}]]\n"
+        f"examples: [{{input: [{', '.join(['1.0'] * n)}], target: [1.0]}}]\ncost: mse\n",
+        encoding="utf-8",
+    )
+    tex = render(derive(load_network(net)), only="dC/dw*")
+    assert tex.count("\\begin{align*}") > n // 100
+    log, text = compile_tex(tmp_path, "wide", tex)
+    assert problems(log) == [] and "Output written" in log
+    assert "2999" in text

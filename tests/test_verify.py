@@ -113,10 +113,11 @@ def test_tolerance_rules() -> None:
     assert tol.fd_close(1.0 + 5e-6, 1.0) and not tol.fd_close(1.0 + 5e-5, 1.0)
 
 
-def test_symbol_without_value_exits_2_with_one_line(tmp_path: Path) -> None:
+def test_symbol_without_value_is_verified_at_random_values(tmp_path: Path) -> None:
+    """The one-weight example's w has no number: checked at seeded values and symbolically."""
     result = runner.invoke(app, ["verify", str(one_weight(tmp_path, "linear"))])
-    assert result.exit_code == 2
-    assert result.stderr.count("\n") == 1 and "give symbol 'w' a value" in result.stderr
+    assert result.exit_code == 0, result.output
+    assert "Symbols at seeded random values: w = " in result.stdout
 
 
 def test_symbol_with_value_is_verified(tmp_path: Path) -> None:
@@ -126,13 +127,11 @@ def test_symbol_with_value_is_verified(tmp_path: Path) -> None:
     assert report.parameters[0].numpy == pytest.approx(4.5 * 0.8 - 1.5)
 
 
-def test_learning_rate_without_a_value_is_one_line(tmp_path: Path) -> None:
-    # the symbolic derivation would keep η and the forward values as symbols: refuse first
+def test_learning_rate_without_a_value_is_drawn_too(tmp_path: Path) -> None:
     path = one_weight(tmp_path, "sigmoid", "learning_rate: eta_\nvalues: {w: 0.8}\n")
-    result = runner.invoke(app, ["verify", str(path)])
-    assert result.exit_code == 2
-    assert result.stderr.count("\n") == 1
-    assert "learning_rate" in result.stderr and "give symbol 'eta_' a value" in result.stderr
+    report = verify(load_network(path), steps=2)
+    assert report.ok, report.disagreeing
+    assert "eta_ = " in report.notes[0] and "w = " not in report.notes[0]
 
 
 def test_missing_file_exits_2(tmp_path: Path) -> None:
@@ -144,3 +143,30 @@ def test_missing_file_exits_2(tmp_path: Path) -> None:
 def test_zero_steps_skips_the_trajectory(tmp_path: Path) -> None:
     path = network_file(tmp_path, hidden="tanh", out="sigmoid", cost="mse", sizes=(1, 1, 1))
     assert verify(load_network(path), steps=0).trajectory == ()
+
+
+CHAIN = CASES / "3b1b-chain.yaml"
+
+
+def test_a_network_that_keeps_symbols_is_verified_at_points_and_symbolically() -> None:
+    report = verify(load_network(CHAIN), steps=1)
+    assert report.ok, report.disagreeing
+    assert "seeded random values" in report.notes[0] and "w(L) = " in report.notes[0]
+    assert "simplifies to 0" in report.notes[1]
+    result = runner.invoke(app, ["verify", str(CHAIN), "--steps", "1"])
+    assert result.exit_code == 0 and "Symbolically" in result.stdout
+
+
+def test_a_wrong_symbolic_derivative_is_caught_symbolically(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    right = derive.functions.activation_derivative
+
+    def wrong(name: str, slope: float, **names: Any) -> Any:
+        expr = right(name, slope, **names)
+        return expr * sp.Rational(101, 100) if names["i_out"] == "a(L)" else expr
+
+    monkeypatch.setattr("derive.derivation.example.activation_derivative", wrong)
+    report = verify(load_network(CHAIN), steps=1)
+    assert not report.ok
+    assert {"w(L) (symbolic)", "b(L) (symbolic)"} <= set(report.disagreeing)

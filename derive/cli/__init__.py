@@ -7,7 +7,9 @@ from importlib import import_module
 from .app import app
 
 # Registration order is the order `derive --help` lists the commands in.
-for _module in ("explain", "latex", "check", "train", "verify"):
+for _module in (
+    "root", "examples", "new", "explain", "latex", "check", "train", "verify", "schema"
+):
     import_module(f".{_module}", __name__)
 
 __all__ = ["app", "main"]

@@ -11,17 +11,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 
-from .. import __version__
 from ..errors import DeriveError, OptionError
 
 EPILOG = """Examples:
 
-  derive explain cases/blog-2-3-1.yaml --decimals 4 --carry rounded
+  derive examples blog-2-3-1            (copies the 2-3-1 worked example here)
+
+  derive explain blog-2-3-1.yaml --decimals 4 --carry rounded
+
+  derive new net.yaml --shape 2-3-1     (a network file of your own to edit)
 
   derive explain cases/laan-1-1-1.yaml --format json
 
@@ -59,21 +62,6 @@ class Carry(StrEnum):
     rounded = "rounded"
 
 
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"derive {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _root(
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
-    ] = False,
-) -> None:
-    """Turn a small neural network into a complete, step-by-step backpropagation derivation."""
-
-
 def console(width: int | None = None) -> Console:
     """Colour only on a terminal; a fixed 120 columns when writing to a pipe or file."""
     tty = sys.stdout.isatty()
@@ -84,37 +72,74 @@ def console(width: int | None = None) -> Console:
 
 @contextmanager
 def handled() -> Iterator[None]:
-    """A DeriveError becomes 'derive: error: …' on stderr and exit code 2, never a traceback."""
+    """A DeriveError becomes one line 'derive: error: …' on stderr and exit code 2, never a
+    traceback; whatever the message holds (a YAML position, a file name with a newline, a
+    student's escape codes), it is one line with its control characters shown."""
     try:
         yield
     except OptionError as exc:  # the core names its parameter; the user typed a flag
         flag = FLAGS.get(exc.option, "--" + exc.option.replace("_", "-"))
-        typer.echo(f"derive: error: {flag} {exc.problem}", err=True)
-        raise typer.Exit(2) from None
+        _fail(exc.message(flag))
     except DeriveError as exc:
-        typer.echo(f"derive: error: {exc}", err=True)
-        raise typer.Exit(2) from None
+        _fail(_message(exc))
     except (typer.Exit, KeyboardInterrupt):
         raise
     except ModuleNotFoundError as exc:  # an optional package this command needs
         package = {"sklearn": "scikit-learn", "yaml": "pyyaml"}.get(str(exc.name), exc.name)
-        typer.echo(
-            f"derive: error: this command needs {exc.name!r}: pip install {package}", err=True
-        )
-        raise typer.Exit(2) from None
+        _fail(f"this command needs {exc.name!r}: pip install {package}")
     except Exception as exc:  # a bug in derive, not bad input: still one line, unless debugging
         if os.environ.get("DERIVE_DEBUG"):
             raise
-        typer.echo(
-            f"derive: internal error: {type(exc).__name__}: {exc} "
-            "(please report it; DERIVE_DEBUG=1 shows the traceback)",
-            err=True,
-        )
-        raise typer.Exit(70) from None
+        report = "(please report it; DERIVE_DEBUG=1 shows the traceback)"
+        _fail(f"{type(exc).__name__}: {exc} {report}", kind="internal error", code=70)
+
+
+def _fail(message: str, *, kind: str = "error", code: int = 2) -> NoReturn:
+    from ..render.safe import one_line
+
+    typer.echo(f"derive: {kind}: {one_line(message)}", err=True)
+    raise typer.Exit(code) from None
+
+
+def _message(exc: DeriveError) -> str:
+    """The error's text; the file it names is user text, so a newline there is shown as ␊
+    rather than read as a line break of the message."""
+    from ..render.safe import safe_text
+
+    text, source = str(exc), getattr(exc, "source", None)
+    return text.replace(source, safe_text(source)) if isinstance(source, str) and source else text
 
 
 def emit(output: Any, *, width: int | None = None) -> None:
-    if isinstance(output, str):
-        typer.echo(output)
-    else:
-        console(width).print(output)
+    """Print a renderer's value on stdout. A string ends in exactly one newline and its control
+    characters are shown, but for the newlines that lay it out (renderables show user text safely
+    themselves). A closed pipe ends the command quietly with 141, as SIGPIPE ends other tools;
+    any other failed write (a full disk) is a DeriveError: one line and exit code 2."""
+    from ..render.safe import safe_output
+
+    try:
+        if isinstance(output, str):
+            text, newline = safe_output(output), not output.endswith("\n")
+        else:  # captured, then written below: rich would exit 1 on a closed pipe by itself
+            out = console(width)
+            with out.capture() as captured:
+                out.print(output)
+            text, newline = captured.get(), False
+        typer.echo(text, nl=newline)
+        sys.stdout.flush()  # a write error surfaces here, inside handled(), not at exit
+    except OSError as exc:
+        _discard_stdout()
+        if isinstance(exc, BrokenPipeError):
+            raise typer.Exit(141) from None
+        raise DeriveError(f"cannot write the output: {exc.strerror or exc}") from None
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null: Python's final flush would otherwise retry the unwritten output
+    and print a second error (and exit 120)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # a test runner's stdout has no file descriptor
+        pass

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from .app import NetworkFile, app, emit, handled
+from .root import limits
 
 
 class ReportFormat(StrEnum):
@@ -45,8 +46,10 @@ def check(
     with handled():
         from ..grade.checker import grade
         from ..render.reports.check import render
+        from ..spec.limits import DERIVE
 
-        reports = grade(network, answers, decimals=decimals, rtol=rtol, atol=atol)
+        budget = limits(DERIVE)
+        reports = grade(network, answers, decimals=decimals, rtol=rtol, atol=atol, limits=budget)
         emit(render(reports, fmt.value))
         raise typer.Exit(0 if all(r.all_correct for r in reports) else 1)
 
@@ -60,6 +63,7 @@ def template(network: NetworkFile) -> None:
     with handled():
         from ..derivation.build import derive
         from ..render.reports.check import template as blank
+        from ..spec.limits import DERIVE
         from ..spec.load import load_network
 
-        emit(blank(derive(load_network(network))))
+        emit(blank(derive(load_network(network, limits=limits(DERIVE)))))

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from .app import Carry, NetworkFile, app, emit, handled
+from .root import limits
 
 SUMMARY = "200 steps"  # render.summary.SUMMARY_STEPS; not imported, so that --help stays light
 
@@ -62,9 +63,10 @@ def explain(
     with handled():
         from ..derivation.build import derive
         from ..render.explain import explain_output
+        from ..spec.limits import DERIVE
         from ..spec.load import load_network
 
-        net = load_network(file)
+        net = load_network(file, limits=limits(DERIVE))
         d = derive(net, carry=carry.value, decimals=decimals, general=symbolic)
         out = explain_output(
             d, fmt=fmt.value, view=view.value, only=only, full=full, example=example

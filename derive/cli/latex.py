@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 
 from .app import Carry, NetworkFile, app, emit, handled
-from .files import write_atomically
+from .files import check_destination, write_atomically
+from .root import limits
 
 
 @app.command()
@@ -39,8 +40,13 @@ def latex(
     with handled():
         from ..derivation.build import derive
         from ..render.document.latex import render
+        from ..spec.limits import DERIVE
         from ..spec.load import load_network
 
-        derivation = derive(load_network(file), carry=carry.value, decimals=decimals)
+        if output is not None:
+            check_destination(output, force=force)  # before the work; checked again when written
+        derivation = derive(
+            load_network(file, limits=limits(DERIVE)), carry=carry.value, decimals=decimals
+        )
         text = render(derivation, standalone=standalone, only=only, example=example)
         write_atomically(output, text, force=force) if output else emit(text)

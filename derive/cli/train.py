@@ -12,7 +12,8 @@ import typer
 
 from ..errors import UsageError
 from .app import NetworkFile, app, emit, handled
-from .files import write_atomically
+from .files import check_destination, write_atomically
+from .root import limits
 
 
 @contextmanager
@@ -21,7 +22,8 @@ def _progress(batches: int, epochs: int) -> Iterator[Any]:
     from rich.console import Console  # imported here: explain's start-up does not pay for it
     from rich.progress import Progress
 
-    with Progress(console=Console(stderr=True), transient=True) as bar:
+    err = Console(stderr=True)
+    with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
         task = bar.add_task("training", total=batches * epochs)
 
         def advance(epoch: int, batch: int) -> None:
@@ -30,23 +32,50 @@ def _progress(batches: int, epochs: int) -> Iterator[Any]:
         yield advance
 
 
-def _run(file: Path, options: dict[str, Any], *, output: Path | None, plot: Path | None) -> Any:
+def _check_outputs(file: Path, *, output: Path | None, plot: Path | None, force: bool) -> None:
+    """Refuse the -o and --plot files before training, not after it."""
+    if output is not None and plot is not None and _same(output, plot):
+        raise UsageError(f"-o {output} and --plot {plot}: expected two different files")
+    for option, path in (("-o", output), ("--plot", plot)):
+        if path is None:
+            continue
+        if not force and _same(path, file):
+            raise UsageError(
+                f"{option} {path}: is the network file being trained; "
+                "add --force to replace it (its comments and init:/file: entries are not kept)"
+            )
+        check_destination(path, force=force, option=option)
+
+
+def _same(first: Path, second: Path) -> bool:
+    try:
+        return first.resolve() == second.resolve() or first.samefile(second)
+    except (OSError, RuntimeError):  # a file that does not exist yet is no other file
+        return False
+
+
+def _run(
+    file: Path, options: dict[str, Any], *, output: Path | None, plot: Path | None, force: bool
+) -> Any:
     """Train, write the -o and --plot files, and return the report."""
     from ..render.reports.plot import cost_plot
     from ..render.reports.train import render
+    from ..spec.limits import TRAIN
     from ..spec.write import to_yaml
     from ..train.run import run_training
 
     if options["lr"] is not None and not (math.isfinite(options["lr"]) and options["lr"] > 0):
         raise UsageError(f"--lr must be a positive number, not {options['lr']}")
-    run = run_training(file, progress=_progress, **options)
+    _check_outputs(file, output=output, plot=plot, force=force)
+    run = run_training(file, progress=_progress, limits=limits(TRAIN), **options)
     notes = [run.summary]
     if output is not None:
-        write_atomically(output, to_yaml(run.trained, destination=output), force=True)
+        write_atomically(output, to_yaml(run.trained, destination=output), force=force)
         notes.append(f"Trained network written to {output}")
     if plot is not None:
         fmt = plot.suffix.lstrip(".").lower() or "png"
-        write_atomically(plot, cost_plot(run.costs, test=run.test_costs, fmt=fmt), force=True)
+        content = cost_plot(run.costs, test=run.test_costs, fmt=fmt)
+        write_atomically(plot, content, force=force, option="--plot")
         notes.append(f"Cost curve saved to {plot}")
     return render(run.history, chart=plot is None, notes=notes)
 
@@ -64,6 +93,7 @@ def train(
     plot: Annotated[
         Path | None, typer.Option(help="Save the cost curve (needs matplotlib).")
     ] = None,
+    force: Annotated[bool, typer.Option(help="Overwrite existing -o and --plot files.")] = False,
 ) -> None:
     """Train the network by mini-batch SGD (NumPy) and show the cost per epoch.
 
@@ -71,4 +101,4 @@ def train(
     """
     options = dict(epochs=epochs, batch_size=batch_size, lr=lr, seed=seed)
     with handled():
-        emit(_run(file, options, output=output, plot=plot))
+        emit(_run(file, options, output=output, plot=plot, force=force))

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from .app import NetworkFile, app, emit, handled
+from .root import limits
 
 
 @app.command()
@@ -25,11 +26,12 @@ def verify(
     """
     with handled():
         from ..render.reports.verify import render
+        from ..spec.limits import DERIVE
         from ..spec.load import load_network
         from ..verify import VerifyTolerance
         from ..verify import verify as check
 
         tolerance = VerifyTolerance(rtol=rtol, fd_rtol=fd_rtol)
-        report = check(load_network(file), steps=steps, tolerance=tolerance)
+        report = check(load_network(file, limits=limits(DERIVE)), steps=steps, tolerance=tolerance)
         emit(render(report), width=width)
         raise typer.Exit(0 if report.ok else 1)

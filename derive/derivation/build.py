@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import sympy as sp
@@ -72,7 +74,7 @@ class Builder:
         # of ``values:`` beside symbolic ones.
         numbers = not general and symbols <= set(self.symbol_values)
         shadow = carry == "rounded" or (symbolic and numbers)
-        self.exact: Arithmetic | None = FloatArithmetic() if shadow else None
+        self.exact: Arithmetic | None = FloatArithmetic(wide=True) if shadow else None
         self.carry, self.decimals = carry, decimals
         self.q: dict[str, Quantity] = {}
         self.env: dict[str, Value] = {}
@@ -82,6 +84,8 @@ class Builder:
         self.many = len(network.examples) > 1
         self.layer_params = parameters_by_layer(network, (name for name, _ in self.params))
         self.distribution = symbolic and COSTS[network.cost].distribution
+        self.sum_to_one = self._summing_to_one() if self.distribution else frozenset()
+        self.assumptions: list[str] = []
 
     def given(self, name: str, entry: Entry, **meta: Any) -> None:
         raw = S(name) if self.general else S(entry) if isinstance(entry, str) else entry
@@ -103,16 +107,15 @@ class Builder:
         aliases: tuple[str, ...] = (),
         **meta: Any,  # shown=, chain=, layer=, example= of Quantity
     ) -> None:
-        try:
+        with self._naming(name):
             value = self.arith.finish(self.arith.evaluate(formula, self.env))
-        except EvaluationError as exc:
-            raise EvaluationError(f"{self.net.source}: {name}: {exc}") from None
         if self.distribution and section in (BACKWARD, AVERAGE):
             value = self._targets_sum_to_one(value, meta.get("example"))
         carried = self._opaque(name, section, value)
         exact = None
         if self.exact is not None:
-            exact = self.exact.evaluate(formula, self.exact_env)
+            with self._naming(name):
+                exact = self.exact.evaluate(formula, self.exact_env)
             self.exact_env.update(dict.fromkeys((name, *aliases), exact))
         self.env.update(dict.fromkeys((name, *aliases), carried))
         self.alias_of.update(dict.fromkeys(aliases, name))
@@ -130,6 +133,14 @@ class Builder:
             **meta,
         )
 
+    @contextmanager
+    def _naming(self, name: str) -> Iterator[None]:
+        """An evaluation error names the file and the quantity."""
+        try:
+            yield
+        except EvaluationError as exc:
+            raise EvaluationError(f"{self.net.source}: {name}: {exc}") from None
+
     def _opaque(self, name: str, section: Section, value: Value) -> Value:
         """What later formulas see. Symbolic forward values that are not plain polynomials
         (σ(w·x + b), ...) stay under their own name, so results read as people write them:
@@ -145,7 +156,7 @@ class Builder:
         shortest form; softmax with cross-entropy then gives ∂C/∂z_j = O_j - y_j."""
         indices = [example - 1] if example else range(len(self.net.examples))
         best = value
-        for e in indices:
+        for e in (i for i in indices if i in self.sum_to_one):
             ys = [self.env[self.sfx(self.namer.target(j), e)] for j in range(self.net.sizes[-1])]
             for k, y in enumerate(ys):
                 if not isinstance(y, sp.Symbol):
@@ -154,7 +165,24 @@ class Builder:
                 candidate = sp.factor_terms(sp.expand(best.xreplace({y: 1 - rest})))
                 if sp.count_ops(candidate) < sp.count_ops(best):
                     best = candidate
+        if best is not value and not self.assumptions:
+            self.assumptions.append(self._sum_to_one_note())
         return best
+
+    def _summing_to_one(self) -> frozenset[int]:
+        """Examples whose targets sum to one: declared (one_hot: true), or their numbers do
+        (written, or given in values:). Only for them may a derivation use Σ y = 1."""
+        out = set()
+        for e, ex in enumerate(self.net.examples):
+            numbers = [self.symbol_values.get(t) if isinstance(t, str) else t for t in ex.target]
+            known = [n for n in numbers if n is not None]
+            if self.net.one_hot or (len(known) == len(numbers) and abs(sum(known) - 1.0) <= 1e-12):
+                out.add(e)
+        return frozenset(out)
+
+    def _sum_to_one_note(self) -> str:
+        why = "declared one_hot" if self.net.one_hot else "their numbers sum to one"
+        return f"Σ y = 1: each example's targets sum to one ({why}), used to simplify ∂C/∂z"
 
     def sfx(self, name: str, example: int) -> str:
         return per_example(name, example + 1 if self.many else None)
@@ -180,6 +208,7 @@ class Builder:
             quantities=dict(self.q),
             parameters=tuple(name for name, _ in self.params),
             alias_of=dict(self.alias_of),
+            assumptions=tuple(self.assumptions),
         )
 
     def average_and_update(self) -> None:

@@ -105,6 +105,7 @@ class Derivation:
     quantities: Mapping[str, Quantity]
     parameters: tuple[str, ...]
     alias_of: Mapping[str, str] = field(default_factory=dict)
+    assumptions: tuple[str, ...] = ()  # what the derivation took as given beyond the file
 
     def section(self, name: Section) -> list[Quantity]:
         return [q for q in self.quantities.values() if q.section == name]

@@ -9,8 +9,8 @@ calculations and each quantity's mistake candidates are cached per precision.
 
 from __future__ import annotations
 
-import difflib
 import math
+import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,11 +24,12 @@ from ..derivation.quantity import Derivation
 from ..errors import OptionError
 from ..numbers.arithmetic import Value
 from ..numbers.rounding import format_number, to_decimal
+from ..spec.limits import DERIVE, Limits
 from ..spec.load import load_network
 from ..spec.network import Network
 from ..spec.notation import free_symbols
-from .answers import Answer, AnswerSheet, load_answers
-from .equivalence import as_sympy, equivalent, exact_decimal
+from .answers import Answer, AnswerSheet, NameIndex, load_answers
+from .equivalence import ANSWER_TIME, TooCostly, as_sympy, equivalent, exact_decimal
 from .key import Expectations
 from .mistakes import Candidate
 from .parse import Unreadable, parse_expression, parse_number
@@ -102,7 +103,7 @@ class Checker:
         self.expected = Expectations(self.network)
         self.exact = self.expected.exact
         self.symbols = _symbols(self.exact)
-        self.names = sorted(self.exact.names())
+        self.names = NameIndex(self.exact.names())
 
     def check(self, sheet: AnswerSheet) -> GradeReport:
         precision = self.precision(sheet)
@@ -123,7 +124,7 @@ class Checker:
     def result(self, answer: Answer, precision: int) -> Result:
         name, line = answer.quantity, answer.line
         if name not in self.exact:
-            near = difflib.get_close_matches(name, self.names, n=3, cutoff=0.5)
+            near = self.names.nearest(name)
             hint = f"; nearest: {', '.join(near)}" if near else ""
             return Result(
                 name, answer.text, "unknown", diagnosis=f"no such quantity{hint}", line=line
@@ -175,14 +176,29 @@ class Checker:
         shown: dict[str, Any] = {"expected": _text(expected), "line": answer.line}
         if isinstance(given, Decimal) and not getattr(expected, "free_symbols", None):
             return self.numeric_result(answer, given, decimals, precision)
-        if equivalent(as_sympy(given), expected):
-            return Result(name, answer.text, "correct", **shown)
-        found = [
-            c
-            for c in self.expected.candidates(precision, name)
-            if equivalent(as_sympy(given), c.values[0])
-        ]
+        deadline = time.monotonic() + ANSWER_TIME
+        try:
+            if equivalent(as_sympy(given), expected, deadline=deadline):
+                return Result(name, answer.text, "correct", **shown)
+        except TooCostly as exc:
+            return Result(name, answer.text, "unreadable", **shown, diagnosis=str(exc))
+        found = self.symbolic_mistakes(
+            as_sympy(given), precision=precision, name=name, deadline=deadline
+        )
         return Result(name, answer.text, "wrong", **shown, **_diagnosis(answer, found))
+
+    def symbolic_mistakes(
+        self, given: sp.Expr, *, precision: int, name: str, deadline: float
+    ) -> list[Candidate]:
+        """The mistakes that give ``given``, compared until the answer's deadline."""
+        found = []
+        for c in self.expected.candidates(precision, name):
+            try:
+                if equivalent(given, c.values[0], deadline=deadline):
+                    found.append(c)
+            except TooCostly:
+                break
+        return found
 
     def hand(self, decimals: int) -> Derivation:
         """The hand calculation at ``decimals`` places (derived once)."""
@@ -199,6 +215,7 @@ def grade(
     decimals: int | None = None,
     rtol: float | None = None,
     atol: float | None = None,
+    limits: Limits = DERIVE,
 ) -> list[GradeReport]:
     """Check every answers file against one network (derived once); bad files raise."""
     if decimals is not None and not 0 <= decimals <= 15:
@@ -208,7 +225,9 @@ def grade(
             raise OptionError(option, f"must be a number ≥ 0, not {value}")
     sheets = [load_answers(path) for path in answers]
     checker = Checker(
-        load_network(network), decimals=decimals, tolerance=AnswerTolerance(rtol, atol)
+        load_network(network, limits=limits),
+        decimals=decimals,
+        tolerance=AnswerTolerance(rtol, atol),
     )
     return [checker.check(sheet) for sheet in sheets]
 

@@ -8,9 +8,9 @@ a mistake, write a function ``(model, target) -> Iterator[Candidate]`` and add a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cached_property
 
 import sympy as sp
 
@@ -44,26 +44,117 @@ class World:
     """One arithmetic and the derivation's values in it."""
 
     arithmetic: Arithmetic
-    env: Mapping[str, Value]
+    env: dict[str, Value]
+
+
+class Graph:
+    """Which quantity uses which, shared by every precision's model. Every mistake changes a
+    quantity from the cost on, so a search back from a target stops there; whole ancestor sets,
+    cached per quantity, took 10 GB on a 784-input network."""
+
+    CACHED = 64  # targets whose searches are kept (a sheet asks about one target at a time)
+
+    def __init__(self, d: Derivation) -> None:
+        self.d = d
+        self.order = {name: i for i, name in enumerate(d.quantities)}
+        self.refs = {name: d.depends_on(name) for name in d.quantities}
+        self.sections: dict[str, list[Quantity]] = {}
+        for q in d.quantities.values():
+            self.sections.setdefault(q.section, []).append(q)
+        costs = self.sections.get(COST, [])
+        self.floor = self.order[costs[0].name] if costs else len(self.order)
+        self._upstream: dict[str, frozenset[str]] = {}
+
+    def upstream(self, target: str, floor: int) -> frozenset[str]:
+        """The quantities at position ``floor`` or later whose values reach ``target``."""
+        if floor < self.floor:
+            return self._search(target, floor)
+        if target not in self._upstream:
+            if len(self._upstream) >= self.CACHED:
+                del self._upstream[next(iter(self._upstream))]
+            self._upstream[target] = self._search(target, self.floor)
+        return self._upstream[target]
+
+    def _search(self, target: str, floor: int) -> frozenset[str]:
+        seen, stack = set[str](), [target]
+        while stack:
+            for ref in self.refs[stack.pop()]:
+                if ref not in seen and self.order[ref] >= floor:
+                    seen.add(ref)
+                    stack.append(ref)
+        return frozenset(seen)
+
+    def reaches(self, target: str, at: str) -> bool:
+        if at == target:
+            return True
+        start = self.order[at]
+        return start < self.order[target] and at in self.upstream(target, start)
+
+    def path(self, target: str, at: str) -> list[str]:
+        """The quantities after ``at`` up to ``target`` that use ``at``'s value, in order: what
+        is recomputed when ``at`` is wrong."""
+        if at == target or not self.reaches(target, at):
+            return []
+        start, order = self.order[at], self.order
+        later = (n for n in self.upstream(target, start) if order[n] > start)
+        between = sorted(later, key=order.__getitem__)
+        reached, out = {at}, []
+        for name in [*between, target]:
+            if not reached.isdisjoint(self.refs[name]):
+                reached.add(name)
+                out.append(name)
+        return out
+
+    # the parts quantities play in the chain rule, found once (a scan per answer took seconds)
+
+    @cached_property
+    def output_gradients(self) -> list[str]:
+        """∂C/∂O of the output layer: the backward steps that use no other ∂C/∂…"""
+        return [
+            q.name
+            for q in self.sections.get(BACKWARD, [])
+            if is_gradient(q.name) and not any(is_gradient(r) for r in self.refs[q.name])
+        ]
+
+    @cached_property
+    def chain_pairs(self) -> list[tuple[Quantity, str, str]]:
+        """Quantities written as a product of two names: (q, first factor, second factor)."""
+        out = []
+        for q in self.sections.get(BACKWARD, []):
+            f = q.formula
+            if isinstance(f, sp.Mul) and len(f.args) == 2 and all(a.is_Symbol for a in f.args):
+                out.append((q, f.args[0].name, f.args[1].name))
+        return out
+
+    @cached_property
+    def weight_gradients(self) -> tuple[list[tuple[Quantity, str, str]], list[str]]:
+        """The steps ∂C/∂w = ∂C/∂z · (previous activation), and those activations, sorted."""
+        params, pairs = set(self.d.parameters), []
+        for q, dz, prev in self.chain_pairs:
+            base = split_example(q.name)[0]
+            if is_gradient(base) and gradient_of(base) in params and base not in self.d.alias_of:
+                pairs.append((q, dz, prev))
+        return pairs, sorted({prev for _, _, prev in pairs})
+
+    @cached_property
+    def activation_derivatives(self) -> list[tuple[str, str, str]]:
+        """Steps whose chain rule is an activation's derivative σ'(z3): (name, output, σ)."""
+        out = []
+        for q in self.sections.get(BACKWARD, []):
+            func = str(getattr(q.chain, "func", ""))
+            base, suffix = split_example(q.name)
+            parts = split_partial(base)
+            output = parts[0] + suffix if parts else ""
+            if func.endswith("'") and output in self.d:
+                out.append((q.name, output, func[:-1]))
+        return out
 
 
 class DependencyModel:
-    """The derivation's dependency structure, for recomputing a target under one wrong value."""
+    """The derivation in each arithmetic, for recomputing a target under one wrong value."""
 
-    def __init__(self, d: Derivation, worlds: list[World], *, drift: Drift) -> None:
-        self.d, self.worlds, self.drift = d, worlds, drift
-        self.order = {name: i for i, name in enumerate(d.quantities)}
-        self.refs = {name: d.depends_on(name) for name in d.quantities}
-        self.ancestors = cache(self._ancestors)
-
-    def _ancestors(self, name: str) -> frozenset[str]:
-        out = set(self.refs[name])
-        for ref in self.refs[name]:
-            out |= self.ancestors(ref)
-        return frozenset(out)
-
-    def reaches(self, target: str, at: str) -> bool:
-        return at == target or at in self.ancestors(target)
+    def __init__(self, graph: Graph, worlds: list[World], *, drift: Drift) -> None:
+        self.graph, self.d, self.worlds, self.drift = graph, graph.d, worlds, drift
 
     def recompute(
         self, target: str, at: str, wrong: Callable[[Lookup], Value]
@@ -73,14 +164,9 @@ class DependencyModel:
         The target comes back both unrounded and rounded (a person may leave the last step
         unrounded); a wrong intermediate is rounded like every carried value."""
         out: list[Value] = []
-        path = [
-            n
-            for n in self.d.quantities
-            if self.order[at] < self.order[n] <= self.order[target] and self.reaches(n, at)
-            if self.reaches(target, n)
-        ]
+        path = self.graph.path(target, at)
         for world in self.worlds:
-            env = dict(world.env)
+            env = _Overlay(world.env)  # copying a 40,000-name env per candidate cost seconds
             arith = world.arithmetic
             value, current = wrong(env.__getitem__), at
             for name in path:
@@ -94,25 +180,19 @@ class DependencyModel:
     ) -> Candidate:
         return Candidate(key, says, self.recompute(target, at, wrong))
 
-    # structural queries: which quantities play which part in the chain rule
 
-    def backward(self) -> Iterator[Quantity]:
-        return (q for q in self.d.quantities.values() if q.section == BACKWARD)
+class _Overlay(dict[str, Value]):
+    """New values over a base mapping, which stays unchanged."""
 
-    def output_gradients(self) -> list[str]:
-        """∂C/∂O of the output layer: the backward steps that use no other ∂C/∂…"""
-        return [
-            q.name
-            for q in self.backward()
-            if is_gradient(q.name) and not any(is_gradient(r) for r in self.refs[q.name])
-        ]
+    def __init__(self, base: dict[str, Value]) -> None:
+        super().__init__()
+        self.base = base
 
-    def chain_pairs(self) -> Iterator[tuple[Quantity, str, str]]:
-        """Quantities written as a product of two names: (q, first factor, second factor)."""
-        for q in self.backward():
-            f = q.formula
-            if isinstance(f, sp.Mul) and len(f.args) == 2 and all(a.is_Symbol for a in f.args):
-                yield q, f.args[0].name, f.args[1].name
+    def __missing__(self, key: str) -> Value:
+        return self.base[key]
+
+    def __contains__(self, key: object) -> bool:
+        return dict.__contains__(self, key) or key in self.base
 
 
 def _value_of(name: str) -> Callable[[Lookup], Value]:
@@ -134,59 +214,46 @@ def _cost_factor(m: DependencyModel, target: str) -> Iterator[Candidate]:
     half = m.d.network.cost == "half_squared_error"
     twice = "the cost without its ½ (a factor of 2)" if half else "a stray factor of 2"
     halved = "a stray factor ½ (this cost has none)" if not half else "a stray factor ½"
-    starts = [q.name for q in m.d.quantities.values() if q.section == COST]
-    for at in [*starts, *m.output_gradients()]:
-        if m.reaches(target, at):
+    starts = [q.name for q in m.graph.sections.get(COST, [])]
+    for at in [*starts, *m.graph.output_gradients]:
+        if m.graph.reaches(target, at):
             yield m.candidate("factor_2", target, at, _scaled(at, 2), f"{twice} gives")
             yield m.candidate("factor_2", target, at, _scaled(at, -2), f"{halved} gives")
 
 
 def _sign(m: DependencyModel, target: str) -> Iterator[Candidate]:
     yield m.candidate("sign", target, target, lambda v: -v(target), "a flipped sign gives")
-    for at in m.output_gradients():
-        if at != target and m.reaches(target, at):
+    for at in m.graph.output_gradients:
+        if at != target and m.graph.reaches(target, at):
             says = f"(y − O) in place of (O − y) in {show(at)} gives (a flipped sign)"
             yield m.candidate("sign", target, at, _scaled(at, -1), says)
 
 
 def _dO_for_dz(m: DependencyModel, target: str) -> Iterator[Candidate]:
-    for q, first, second in m.chain_pairs():
-        if is_gradient(first) and is_partial(second) and m.reaches(target, q.name):
+    for q, first, second in m.graph.chain_pairs:
+        if is_gradient(first) and is_partial(second) and m.graph.reaches(target, q.name):
             forgotten = f"(the factor {show(second)} forgotten)"
             says = f"{show(first)} gives in place of {show(q.name)} {forgotten}"
             yield m.candidate("dO_for_dz", target, q.name, _value_of(first), says)
 
 
 def _sigma_for_derivative(m: DependencyModel, target: str) -> Iterator[Candidate]:
-    for q in m.backward():
-        f = q.chain
-        if not str(getattr(f, "func", "")).endswith("'"):  # σ'(z3): an activation derivative
-            continue
-        base, suffix = split_example(q.name)
-        parts = split_partial(base)
-        output = parts[0] + suffix if parts else ""
-        if output in m.d and m.reaches(target, q.name):
-            act = str(getattr(f, "func", ""))[:-1]
-            says = f"{act} itself ({output}) used for {act}' in {show(q.name)} gives"
-            yield m.candidate("sigma_for_derivative", target, q.name, _value_of(output), says)
+    for name, output, act in m.graph.activation_derivatives:
+        if m.graph.reaches(target, name):
+            says = f"{act} itself ({output}) used for {act}' in {show(name)} gives"
+            yield m.candidate("sigma_for_derivative", target, name, _value_of(output), says)
 
 
 def _wrong_activation(m: DependencyModel, target: str) -> Iterator[Candidate]:
-    pairs = [(q, dz, prev) for q, dz, prev in m.chain_pairs() if _is_weight_gradient(m, q.name)]
-    feeds = {prev for _, _, prev in pairs}
+    pairs, feeds = m.graph.weight_gradients
     for q, dz, prev in pairs:
-        if not m.reaches(target, q.name):
+        if not m.graph.reaches(target, q.name):
             continue
-        for other in sorted(feeds - {prev}):
-            if split_example(other)[1] == split_example(prev)[1]:
+        for other in feeds:
+            if other != prev and split_example(other)[1] == split_example(prev)[1]:
                 says = f"{other} gives in place of {prev} in {show(q.name)} (the wrong activation)"
                 wrong = _product(dz, other)
                 yield m.candidate("wrong_activation", target, q.name, wrong, says)
-
-
-def _is_weight_gradient(m: DependencyModel, name: str) -> bool:
-    base = split_example(name)[0]
-    return is_gradient(base) and gradient_of(base) in m.d.parameters and base not in m.d.alias_of
 
 
 def _update_parts(m: DependencyModel, target: str) -> tuple[str, str] | None:

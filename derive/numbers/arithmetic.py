@@ -26,6 +26,9 @@ Carry = Literal["exact", "rounded"]  # full precision, or hand rounding carried 
 ArithmeticName = Literal["exact", "rounded", "symbolic"]
 
 
+WIDE_DIGITS = 30  # significant digits of the overflow-free second evaluation
+
+
 class EvaluationError(DeriveError):
     """A formula has no real value for these numbers (log of 0, overflow, ...)."""
 
@@ -108,10 +111,36 @@ class _Walker(Arithmetic):
 
 
 class FloatArithmetic(_Walker):
+    """float64. With ``wide`` (the derivation's formulas, which are small), a step that
+    overflows is evaluated again without an exponent limit; never for untrusted text, whose
+    nested exponentials (exp(exp(exp(9)))) would have no end."""
+
     name: ArithmeticName = "exact"
+
+    def __init__(self, *, wide: bool = False) -> None:
+        self.wide = wide
 
     def given(self, value: float | sp.Expr) -> Value:
         return float(value)
+
+    def evaluate(self, expr: sp.Expr, env: Mapping[str, Value]) -> Value:
+        value = super().evaluate(expr, env)
+        if self.wide and isinstance(value, float) and not math.isfinite(value):
+            return self._wide(expr, env)
+        return value
+
+    def _wide(self, expr: sp.Expr, env: Mapping[str, Value]) -> float:
+        """Again, in SymPy's floats (mpmath: no exponent limit), where a float step overflowed
+        though the value need not: a softmax of logits 1e4 and 1e4 is 0.5, not inf/inf. A value
+        that is itself past the float range is an error, never inf or NaN on the page."""
+        numbers = {s: sp.Float(env[s.name], WIDE_DIGITS) for s in expr.free_symbols}
+        wide = expr.xreplace(numbers).evalf(WIDE_DIGITS)
+        if not (wide.is_number and wide.is_extended_real and wide.is_finite):
+            raise EvaluationError(f"{expr} has no finite real value here ({wide})")
+        value = float(wide)
+        if not math.isfinite(value):
+            raise EvaluationError(f"{expr} = {sp.N(wide, 4)!s}, past the float range (±1.8e308)")
+        return value
 
     def one(self) -> Value:
         return 1.0
@@ -203,4 +232,4 @@ def _method(walker: type[_Walker], node: type) -> Callable[..., Value] | None:
 def arithmetic_for(carry: Carry, decimals: int, *, symbolic: bool) -> Arithmetic:
     if symbolic:
         return Arithmetic()
-    return DecimalArithmetic(decimals) if carry == "rounded" else FloatArithmetic()
+    return DecimalArithmetic(decimals) if carry == "rounded" else FloatArithmetic(wide=True)

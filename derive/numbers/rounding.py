@@ -18,9 +18,11 @@ def to_decimal(value: float | int | Decimal) -> Decimal:
 
 def round_half_away(value: float | int | Decimal, decimals: int) -> Decimal:
     """Half away from zero: Decimal's ROUND_HALF_UP rounds ties away from zero."""
+    number = to_decimal(value)
     with localcontext() as ctx:
-        ctx.prec = PRECISION
-        rounded = to_decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+        # enough digits for every place kept: 1e46 at 4 decimals has 51
+        ctx.prec = max(PRECISION, number.adjusted() + decimals + 2)
+        rounded = number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     return rounded if rounded != 0 else abs(rounded)  # never -0.0000
 
 

@@ -25,6 +25,7 @@ from ..derivation.selection import of_example
 from ..spec.notation import layer_label
 from .outline import layer_rows, overview
 from .plain import TextPrinter
+from .safe import safe_text
 from .tables import house_table
 from .values import exact_note, number_text, value_lookup, value_text
 
@@ -58,9 +59,9 @@ _ARITHMETIC = {"exact": "exact arithmetic", "rounded": "hand rounding carried"}
 def _heading(d: Derivation) -> Text:
     o = overview(d)
     lines = [
-        Text(o.title, style="bold"),
+        Text(safe_text(o.title), style="bold"),
         Text(
-            f"{o.source} · notation {o.style} (start {o.start}) · "
+            f"{safe_text(o.source)} · notation {o.style} (start {o.start}) · "
             f"cost {o.cost} = {o.cost_doc} · {_count(o.examples, 'example')}"
         ),
         Text(f"{_ARITHMETIC.get(o.arithmetic, o.arithmetic)}, shown to {d.decimals} decimals"),

@@ -30,7 +30,7 @@ def document(d: Derivation) -> dict[str, Any]:
             values[name] = number
     names = AsciiPrinter(lambda n: n)
     steps = [_step(q, names) for q in d.steps]
-    return {
+    doc: dict[str, Any] = {
         "network": {
             "title": d.network.title,
             "source": d.network.source,
@@ -46,6 +46,9 @@ def document(d: Derivation) -> dict[str, Any]:
         "expressions": expressions,
         "steps": steps,
     }
+    if d.assumptions:  # only then: the goldens of every other derivation stay as they were
+        doc["assumptions"] = list(d.assumptions)
+    return doc
 
 
 def _step(q: Quantity, names: AsciiPrinter) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from ..numbers.rounding import format_number
 from ..spec.notation import layer_label
 from .outline import layer_rows
 from .plain import TextPrinter
+from .safe import safe_text
 from .tables import house_table
 from .values import value_lookup, value_text
 
@@ -77,8 +78,8 @@ def render(d: Derivation) -> RenderableType:
     net = d.network
     sizes = "-".join(str(s) for s in net.sizes)
     head = Text(
-        f"{net.title}\n{net.source} · {sizes} · {len(d.parameters):,} parameters · "
-        f"{len(d.steps):,} chain-rule steps · cost {net.cost} = "
+        f"{safe_text(net.title)}\n{safe_text(net.source)} · {sizes} · "
+        f"{len(d.parameters):,} parameters · {len(d.steps):,} chain-rule steps · cost {net.cost} = "
         f"{value_text(d['C'], d.decimals)}"
     )
     example = f"{gradient(d.parameters[0])}*,C" if d.parameters else "C"

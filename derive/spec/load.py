@@ -8,17 +8,19 @@ from typing import Any
 
 from ..errors import InputError
 from ..functions import ACTIVATIONS, COSTS
+from .limits import DERIVE, Limits, check_examples, check_layers
 from .network import NOTATION_STYLES, Activation, Entry, Example, Layer, Network, Notation
 from .params import ParameterSource, parse_data, parse_init
 from .reader import SYMBOL_NAME, Place, Reader, parse_yaml, read_text, short
 
 
-def load_network(path: str | Path) -> Network:
-    """Load and validate a network file (see docs/network-format.md)."""
+def load_network(path: str | Path, *, limits: Limits = DERIVE) -> Network:
+    """Load and validate a network file (see docs/network-format.md), refusing one larger than
+    ``limits`` before any weight is drawn or read."""
     path = Path(path)
     text = read_text(path)
     data = parse_yaml(text, str(path))
-    return network_from_data(data, source=str(path), text=text)
+    return network_from_data(data, source=str(path), text=text, limits=limits)
 
 
 TOP_KEYS = (
@@ -31,10 +33,13 @@ TOP_KEYS = (
     "values",
     "init",
     "data",
+    "one_hot",
 )
 
 
-def network_from_data(data: Any, *, source: str, text: str = "") -> Network:
+def network_from_data(
+    data: Any, *, source: str, text: str = "", limits: Limits = DERIVE
+) -> Network:
     reader = Reader(source, text)
     if data is None:
         raise InputError(
@@ -42,14 +47,15 @@ def network_from_data(data: Any, *, source: str, text: str = "") -> Network:
         )
     top = reader.mapping(data, (), allowed=TOP_KEYS, required=("layers", "cost"))
     base = Path(source).parent
-    params = ParameterSource(reader, parse_init(reader, top.get("init")), base=base)
-    inputs, layers = _layers(reader, top["layers"], params)
+    init = parse_init(reader, top.get("init"))
+    params = ParameterSource(reader, init, base=base, limits=limits)
+    inputs, layers = _layers(reader, top["layers"], params, limits=limits)
     sizes = [inputs, *(layer.size for layer in layers)]
-    spec = parse_data(reader, top.get("data"), base=base)
+    spec = parse_data(reader, top.get("data"), base=base, limits=limits)
     if "examples" not in top and spec is None:
         raise reader.fail((), "missing required key 'examples' (or data: to train from)")
     examples = _examples(
-        reader, top.get("examples", []), sizes, required=spec is None, params=params
+        reader, top.get("examples", []), sizes, required=spec is None, params=params, limits=limits
     )
     cost = reader.name(top["cost"], ("cost",), choices=sorted(COSTS), what="cost")
     title = top.get("title", Path(source).stem)
@@ -66,6 +72,7 @@ def network_from_data(data: Any, *, source: str, text: str = "") -> Network:
         values=_values(reader, top.get("values", {})),
         source=source,
         data=spec,
+        one_hot=_flag(reader, top.get("one_hot", False), ("one_hot",)),
     )
     from .rules import check_network  # cross-field rules live beside the naming they need
 
@@ -90,19 +97,32 @@ def _notation(reader: Reader, data: Any) -> Notation:
     return Notation(style=style, start=start, activation=letter)
 
 
-def _layers(reader: Reader, data: Any, params: ParameterSource) -> tuple[int, tuple[Layer, ...]]:
+def _layers(
+    reader: Reader, data: Any, params: ParameterSource, *, limits: Limits
+) -> tuple[int, tuple[Layer, ...]]:
     """The input layer's width, and the layers after it."""
     items = reader.sequence(data, ("layers",), length=None, what="layers")
     if len(items) < 2:
         raise reader.fail(
             ("layers",), f"expected at least 2 layers (input and output), got {len(items)}"
         )
+    check_layers(
+        reader.source, [_declared_size(reader, item, i) for i, item in enumerate(items)], limits
+    )
     inputs = _input_width(reader, items[0])
     layers: list[Layer] = []
     for index, item in enumerate(items[1:], start=1):
         previous = layers[-1].size if layers else inputs
         layers.append(_layer(reader, item, index, previous=previous, params=params))
     return inputs, tuple(layers)
+
+
+def _declared_size(reader: Reader, item: Any, index: int) -> int:
+    """A layer's size as written, read before anything else of the file (0 if it has none: the
+    full parse then says what is wrong)."""
+    if not isinstance(item, dict) or "size" not in item:
+        return 0
+    return reader.integer(item["size"], ("layers", index, "size"), minimum=1)
 
 
 def _input_width(reader: Reader, data: Any) -> int:
@@ -162,6 +182,8 @@ def _activation(reader: Reader, data: Any, path: Place) -> Activation:
         name = reader.name(
             keys["name"], (*path, "name"), choices=sorted(ACTIVATIONS), what="activation"
         )
+        if "slope" in keys and name != "leaky_relu":  # accepted and ignored would mislead
+            raise reader.fail((*path, "slope"), f"{name} takes no slope (only leaky_relu does)")
         params = tuple(
             (key, float(reader.number(keys[key], (*path, key), symbol_ok=False)))
             for key in ("slope",)
@@ -172,9 +194,16 @@ def _activation(reader: Reader, data: Any, path: Place) -> Activation:
 
 
 def _examples(
-    reader: Reader, data: Any, sizes: list[int], *, required: bool, params: ParameterSource
+    reader: Reader,
+    data: Any,
+    sizes: list[int],
+    *,
+    required: bool,
+    params: ParameterSource,
+    limits: Limits,
 ) -> tuple[Example, ...]:
     items = reader.sequence(data, ("examples",), length=None, what="training examples")
+    check_examples(reader.source, len(items), limits)
     if not items and required:
         raise reader.fail(("examples",), "expected at least one training example")
     examples = []
@@ -191,6 +220,12 @@ def _examples(
             values.append(tuple(reader.number(v, (*path, key, i)) for i, v in enumerate(seq)))
         examples.append(Example(input=values[0], target=values[1]))
     return tuple(examples)
+
+
+def _flag(reader: Reader, data: Any, path: Place) -> bool:
+    if not isinstance(data, bool):
+        raise reader.fail(path, "expected true or false")
+    return data
 
 
 def _values(reader: Reader, data: Any) -> tuple[tuple[str, float], ...]:

@@ -58,6 +58,7 @@ class Network:
     values: tuple[tuple[str, float], ...] = ()  # numbers for free symbols
     source: str = "<network>"
     data: DataSpec | None = None
+    one_hot: bool = False  # declared: every example's targets sum to one (Σ y = 1)
 
     @property
     def sizes(self) -> tuple[int, ...]:

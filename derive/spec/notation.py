@@ -4,7 +4,7 @@ quantities everywhere: terminal, JSON, LaTeX and the homework checker.
 flat     w0.., b0.., z0.., O0.. numbered through the layers from ``start``; inputs x0.., y0..
 layered  Nielsen's w<l>_<j><k> (neuron k of layer l−1 to neuron j of layer l), b<l>_<j>, z<l>_<j>,
          a<l>_<j>, with the input layer as layer 1; indices are joined with "_" (w3_1_12) when
-         any layer has more than 9 neurons, so names never collide
+         an index needs two digits (start + the widest layer > 10), so names never collide
 chain    one neuron per layer, 3Blue1Brown style: w(L), b(L), z(L), a(L), a(L-1), ... and y
 """
 
@@ -146,6 +146,26 @@ def free_symbols(network: Network) -> set[str]:
         entries.extend((*ex.input, *ex.target))
     entries.append(network.learning_rate)
     return {e for e in entries if isinstance(e, str)}
+
+
+def generated_names(network: Network) -> dict[str, str]:
+    """Every plain name a derivation of ``network`` gives a quantity, with what it names: the
+    inputs, targets, weighted sums, activations, the parameters it names itself, C, η and the
+    updated parameters. (Partial derivatives and per-example names hold / and [ ], which no
+    symbol can.)"""
+    namer = namer_for(network)
+    out = {"C": "the cost", "eta": "the learning rate"}
+    out.update((namer.input(k), f"input {k}") for k in range(network.inputs))
+    out.update((namer.target(j), f"target {j}") for j in range(network.sizes[-1]))
+    for l, layer in enumerate(network.layers, start=1):
+        for j in range(layer.size):
+            out[namer.z(l, j)] = f"the weighted sum of neuron {j} of layer {l}"
+            out[namer.act(l, j)] = f"the activation of neuron {j} of layer {l}"
+    for name, entry in parameter_names(network, namer):
+        if not isinstance(entry, str):
+            out[name] = "a parameter"
+        out["new_" + name] = f"the updated {name}"
+    return out
 
 
 def _own_name(entry: Entry, default: str) -> str:

@@ -1,24 +1,29 @@
 """Reading YAML files safely, and reporting a bad value as one line: file, place, line number.
 
-Shared by every file derive reads (networks, answers). Anchors and aliases are refused.
+Shared by every file derive reads (networks, answers). Anchors and aliases are refused; so is
+anything but a regular file of bounded size (``open_regular``, also used for .npy and CSV files).
 """
 
 from __future__ import annotations
 
 import difflib
 import math
+import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
+import stat
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 import yaml
 
 from ..errors import InputError
 from .network import Entry
 
-MAX_BYTES = 64 * 1024 * 1024
+# A network file with every weight written out: 784-30-10 (23,860 parameters) is about 0.5 MB;
+# the pure-Python YAML parser reads about 2.5 MB/s, so 10 MiB still answers in seconds.
+MAX_BYTES = 10 * 1024 * 1024
 Choice = TypeVar("Choice", bound=str)
 SYMBOL_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,30}(\(L(-[1-9][0-9]?)?\))?")  # w, w1, w(L-1)
 RESERVED = frozenset({"nan", "inf", "infinity", "exp", "log", "sigma", "tanh", "eta", "C"})
@@ -36,6 +41,34 @@ class _SafeNoAliasLoader(yaml.SafeLoader):
                 "", None, "YAML aliases (*name) are not allowed", event.start_mark
             )
         return super().compose_node(parent, index)
+
+
+class _DuplicateKey(yaml.MarkedYAMLError):
+    def __init__(self, key: Any, mark: Any) -> None:
+        super().__init__("", None, f"key {short(key)!r} given twice", mark)
+
+
+class _NetworkLoader(_SafeNoAliasLoader):
+    """Network files: a key given twice is an error (YAML keeps the last silently), and 1e-3 is
+    a number (YAML 1.1 wants 1.0e-3; people write 1e-3)."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        mapping = super().construct_mapping(node, deep=deep)
+        if len(mapping) < len(node.value):  # node.value holds every pair, repeats included
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                if key in seen:
+                    raise _DuplicateKey(key, key_node.start_mark)
+                seen.add(key)
+        return mapping
+
+
+_NetworkLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)[eE][-+]?[0-9]+$"),
+    list("-+0123456789."),
+)
 
 
 def place_of(path: Place) -> str:
@@ -135,26 +168,84 @@ def short(value: Any) -> Any:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def read_text(path: Path) -> str:
+def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
+    """A network or answers file as text: a regular UTF-8 file of at most ``max_bytes``."""
     source = str(path)
+
+    def fail(problem: str) -> InputError:
+        return InputError(source, "", problem)
+
     try:
-        if path.stat().st_size > MAX_BYTES:
-            raise InputError(source, "", f"file is larger than {MAX_BYTES // 2**20} MiB")
-        return path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise InputError(source, "", "no such file") from None
-    except IsADirectoryError:
-        raise InputError(source, "", "expected a file, got a directory") from None
+        with open_regular(path, max_bytes=max_bytes, fail=fail) as handle:
+            return read_at_most(handle, max_bytes=max_bytes, fail=fail).decode("utf-8")
     except UnicodeDecodeError:
-        raise InputError(source, "", "expected UTF-8 text (is this a binary file?)") from None
+        raise fail("expected UTF-8 text (is this a binary file?)") from None
     except OSError as exc:
-        raise InputError(source, "", f"cannot read: {exc.strerror}") from None
+        raise fail(f"cannot read: {exc.strerror}") from None
+
+
+FILE_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def not_regular(mode: int) -> str | None:
+    """Why a file of this ``st_mode`` is not read or replaced: 'a FIFO', …; None if regular."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((kind for test, kind in FILE_KINDS if test(mode)), "not a regular file")
+
+
+@contextmanager
+def open_regular(
+    path: Path, *, max_bytes: int, fail: Callable[[str], Exception]
+) -> Iterator[BinaryIO]:
+    """``path`` open for reading if it is a regular file of at most ``max_bytes``, else
+    ``fail(why)``. Checked with stat before opening (opening a FIFO blocks, a device never ends),
+    and again on the open file, in case the name was replaced in between."""
+    try:
+        _check_regular(os.stat(path), max_bytes=max_bytes, fail=fail)
+        # O_NONBLOCK: should a FIFO take the name after the stat, opening it must not hang
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except FileNotFoundError:
+        raise fail("no such file") from None
+    except OSError as exc:
+        raise fail(f"cannot read: {exc.strerror}") from None
+    with os.fdopen(fd, "rb") as handle:
+        _check_regular(os.fstat(fd), max_bytes=max_bytes, fail=fail)
+        yield handle
+
+
+def _check_regular(
+    info: os.stat_result, *, max_bytes: int, fail: Callable[[str], Exception]
+) -> None:
+    kind = not_regular(info.st_mode)
+    if kind is not None:
+        raise fail(f"expected a regular file (this is {kind})")
+    if info.st_size > max_bytes:
+        raise fail(f"file is larger than {_size(max_bytes)}")
+
+
+def read_at_most(handle: BinaryIO, *, max_bytes: int, fail: Callable[[str], Exception]) -> bytes:
+    """All of ``handle``, refused past ``max_bytes`` (a file may grow after its size was read)."""
+    data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise fail(f"file is larger than {_size(max_bytes)}")
+    return data
+
+
+def _size(count: int) -> str:
+    return f"{count // 2**20} MiB" if count >= 2**20 else f"{count // 1024} KiB"
 
 
 def parse_yaml(text: str, source: str) -> Any:
-    """The document as Python values (safe types only, no aliases)."""
+    """A network file's document as Python values (safe types only, no aliases, no key twice)."""
     with _yaml_errors(source):
-        return yaml.load(text, Loader=_SafeNoAliasLoader)
+        return yaml.load(text, Loader=_NetworkLoader)
 
 
 def compose_yaml(text: str, source: str) -> Any:
@@ -168,6 +259,9 @@ def _yaml_errors(source: str) -> Iterator[None]:
     """Any YAML error becomes one InputError naming the file and, where known, the line."""
     try:
         yield
+    except _DuplicateKey as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark is not None else None
+        raise InputError(source, "", str(exc.problem), line=line) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from ..errors import InputError
-from ..functions import ACTIVATIONS, COSTS
+from ..functions import ACTIVATIONS, ANSWER_FUNCTIONS, COSTS
 from .network import Network
-from .notation import free_symbols, namer_for, parameter_names
+from .notation import free_symbols, generated_names, namer_for, parameter_names
+from .reader import Place
 
 
 def check_network(network: Network, *, fail: Callable[..., InputError]) -> None:
@@ -28,15 +29,8 @@ def _check_symbols(network: Network, fail: Callable[..., InputError]) -> None:
             f"symbol {twice[0]!r} names more than one parameter; "
             "give each weight and bias its own name",
         )
-    generated = {name for name, entry in params if not isinstance(entry, str)}
-    clash = sorted(set(symbolic) & generated)
-    if clash:
-        raise fail(
-            ("layers",),
-            f"symbol {clash[0]!r} is also the generated name of another "
-            "parameter; choose another name",
-        )
     used = free_symbols(network)
+    _check_collisions(network, used, fail)
     for name, _ in network.values:
         if name not in used:
             raise fail(
@@ -46,10 +40,51 @@ def _check_symbols(network: Network, fail: Callable[..., InputError]) -> None:
             )
 
 
+def _check_collisions(network: Network, used: set[str], fail: Callable[..., InputError]) -> None:
+    """A symbol written where derive generates another quantity's name (weights: [[x]] in a
+    network whose input is x) would be mixed up with that quantity and give silently wrong
+    numbers; one named like a function of the answer parser (ln, sqrt) could not be answered.
+    A symbol in its own place (target y written as y) is fine."""
+    generated = generated_names(network)
+    for place, own, symbol in _written_symbols(network):
+        if symbol in generated and symbol != own:
+            raise fail(
+                place,
+                f"symbol {symbol!r} is also the name of {generated[symbol]}; choose another name",
+            )
+        if symbol in ANSWER_FUNCTIONS or symbol.lower() in ANSWER_FUNCTIONS:
+            raise fail(
+                place,
+                f"symbol {symbol!r} is the name of a function in answers; choose another name",
+            )
+
+
+def _written_symbols(network: Network) -> Iterator[tuple[Place, str, str]]:
+    """(place, the name derive gives that place, the symbol written there) for every symbol."""
+    namer = namer_for(network)
+    for l, layer in enumerate(network.layers, start=1):
+        for j, row in enumerate(layer.weights):
+            for k, e in enumerate(row):
+                if isinstance(e, str):
+                    yield ("layers", l, "weights", j, k), namer.weight(l, j, k), e
+        for j, e in enumerate(layer.biases or ()):
+            if isinstance(e, str):
+                yield ("layers", l, "biases", j), namer.bias(l, j), e
+    for i, ex in enumerate(network.examples):
+        for key, entries, name in (
+            ("input", ex.input, namer.input),
+            ("target", ex.target, namer.target),
+        ):
+            for k, e in enumerate(entries):
+                if isinstance(e, str):
+                    yield ("examples", i, key, k), name(k), e
+    if isinstance(network.learning_rate, str):
+        yield ("learning_rate",), "eta", network.learning_rate
+
+
 def _check_pairing(network: Network, fail: Callable[..., InputError]) -> None:
     cost = COSTS[network.cost]
     out = network.layers[-1].activation
-    assert out is not None
     if ACTIVATIONS[out.name].name == "softmax" and not cost.probabilities:
         return  # unusual but well defined
     if cost.probabilities:

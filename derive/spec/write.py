@@ -32,6 +32,8 @@ def to_yaml(network: Network, *, destination: Path | None = None) -> str:
     }
     if network.values:
         doc["values"] = dict(network.values)
+    if network.one_hot:
+        doc["one_hot"] = True
     data = getattr(network, "data", None)
     if data is not None:
         doc["data"] = _data(data, destination)

@@ -2,12 +2,13 @@
 
 Three sources: the network file's ``examples``; a CSV file named under ``data: {csv: …,
 target_columns: […]}``; or the 8×8 handwritten digits that scikit-learn ships offline
-(``data: {builtin: digits}``, the optional extra ``derive[digits]``).
+(``data: {builtin: digits}``, the optional extra ``derive-backprop[digits]``).
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,12 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError
+from ..spec.limits import TRAIN, Limits, check_examples
 from ..spec.network import Entry, Network
+from ..spec.reader import open_regular, read_at_most, short
+
+# MNIST's 60,000 training digits as CSV take about 110 MB
+MAX_CSV_BYTES = 256 * 2**20
 
 Array = Any  # numpy ships types, but shapes are what matters here and they are in docstrings
 
@@ -48,8 +54,9 @@ def is_classifier(y: Array) -> bool:
     return binary and (y.shape[0] == 1 or bool((y.sum(axis=0) == 1).all()))
 
 
-def load_data(network: Network, *, seed: int = 0) -> Data:
-    """The network's training data, with a seeded held-out split for CSV and digits."""
+def load_data(network: Network, *, seed: int = 0, limits: Limits = TRAIN) -> Data:
+    """The network's training data, with a seeded held-out split for CSV and digits; no more
+    examples than ``limits`` allow."""
     spec = getattr(network, "data", None)  # the optional top-level ``data:`` key
     if spec is None:
         x, y = examples(network)
@@ -61,6 +68,7 @@ def load_data(network: Network, *, seed: int = 0) -> Data:
         x, y = read_csv(Path(spec.csv), tuple(spec.target_columns))
         origin = str(spec.csv)
     _check_shape(network, x, y, origin)
+    check_examples(origin, x.shape[1], limits)
     return split(x, y, test_fraction=float(getattr(spec, "test_fraction", 0.2)), seed=seed)
 
 
@@ -87,14 +95,8 @@ def split(x: Array, y: Array, *, test_fraction: float, seed: int) -> Data:
 
 def read_csv(path: Path, targets: tuple[str, ...]) -> tuple[Array, Array]:
     """A CSV with a header row: ``targets`` are the target columns, every other column an input."""
+    rows = _csv_rows(path)
     source = str(path)
-    try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            rows = list(csv.reader(handle))
-    except FileNotFoundError:
-        raise InputError(source, "", "no such data file") from None
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise InputError(source, "", f"cannot read as CSV: {exc}") from None
     if len(rows) < 2:
         raise InputError(source, "", "expected a header row and at least one data row")
     header = [h.strip() for h in rows[0]]
@@ -103,7 +105,7 @@ def read_csv(path: Path, targets: tuple[str, ...]) -> tuple[Array, Array]:
         raise InputError(
             source,
             "header",
-            f"no target column {missing[0]!r}; columns are {', '.join(header)}"
+            f"no target column {short(missing[0])!r}; columns are {short(', '.join(header))}"
             if missing
             else "expected at least one target column",
         )
@@ -111,6 +113,23 @@ def read_csv(path: Path, targets: tuple[str, ...]) -> tuple[Array, Array]:
     is_target = np.array([h in targets for h in header])
     target_order = [header.index(t) for t in targets]
     return table[:, ~is_target].T.copy(), table[:, target_order].T.copy()
+
+
+def _csv_rows(path: Path) -> list[list[str]]:
+    """The rows of a regular file of at most MAX_CSV_BYTES (a FIFO or a device is refused
+    before it is opened: one would block, the other never end)."""
+    source = str(path)
+
+    def fail(problem: str) -> InputError:
+        return InputError(source, "", "no such data file" if problem == "no such file" else problem)
+
+    try:
+        with open_regular(path, max_bytes=MAX_CSV_BYTES, fail=fail) as handle:
+            data = read_at_most(handle, max_bytes=MAX_CSV_BYTES, fail=fail)
+        text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline="")
+        return list(csv.reader(text))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise InputError(source, "", f"cannot read as CSV: {short(exc)}") from None
 
 
 def _row(row: list[str], header: list[str], source: str, line: int) -> list[float]:
@@ -127,7 +146,10 @@ def _row(row: list[str], header: list[str], source: str, line: int) -> list[floa
         if not math.isfinite(value):
             shown = text if len(text) <= 20 else text[:17] + "..."
             raise InputError(
-                source, f"column {name!r}", f"expected a finite number, got {shown!r}", line=line
+                source,
+                f"column {short(name)!r}",
+                f"expected a finite number, got {shown!r}",
+                line=line,
             )
         out.append(value)
     return out
@@ -145,7 +167,7 @@ def digits(network: Network, name: str) -> tuple[Array, Array]:
         raise InputError(
             network.source,
             "data.builtin",
-            "the digits need scikit-learn: pip install 'derive[digits]'",
+            "the digits need scikit-learn: pip install 'derive-backprop[digits]'",
         ) from None
     bunch = load_digits()
     x = np.asarray(bunch.data, dtype=float).T / 16.0

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import UsageError
+from ..spec.limits import TRAIN, Limits
 from ..spec.load import load_network
 from ..spec.network import Network
 from .backprop import model_from_network
@@ -52,9 +53,10 @@ def run_training(
     lr: float | None,
     seed: int,
     progress: ProgressFactory | None = None,
+    limits: Limits = TRAIN,
 ) -> TrainingRun:
-    network = load_network(file)
-    data = load_data(network, seed=seed)
+    network = load_network(file, limits=limits)
+    data = load_data(network, seed=seed, limits=limits)
     model = model_from_network(network)
     rate = lr if lr is not None else _file_rate(network)
     if not (math.isfinite(rate) and rate > 0):

@@ -156,6 +156,7 @@ def _network(d: Derivation, selection: Selection) -> list[Block]:
         f"{_ARITHMETIC[o.arithmetic]}, values shown to {d.decimals} decimals."
     )
     blocks: list[Block] = [Heading("Network and notation"), Para((intro,)), _layers(d)]
+    blocks += [Para((Text(f"Assumed: {note}."),)) for note in d.assumptions]
     if selection.large:
         return [*blocks, *selection.summary]
     return [*blocks, Heading("Given values", 2), _given_table(d, d.section(GIVEN))]

@@ -15,6 +15,7 @@ from .content import document, one_row
 from .names import latex_text
 
 PACKAGES = ("amsmath", "amssymb", "booktabs", "longtable")
+ALIGN_EQUATIONS = 50  # equations per align* environment
 PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage[T1]{fontenc}
 \usepackage[utf8]{inputenc}
@@ -92,7 +93,14 @@ def _(block: Table) -> str:
 
 @latex_block.register
 def _(block: Equations) -> str:
-    rows = [row for eq in block.items for row in equation_rows(eq)]
+    # one align* is one TeX box: thousands of rows in it exceed TeX's main memory
+    groups = [
+        block.items[i : i + ALIGN_EQUATIONS] for i in range(0, len(block.items), ALIGN_EQUATIONS)
+    ]
+    return "".join(_align([row for eq in group for row in equation_rows(eq)]) for group in groups)
+
+
+def _align(rows: list[str]) -> str:
     return "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}\n"
 
 

@@ -1,5 +1,10 @@
 """Reports of ``derive check`` (text tables, JSON, CSV) and the blank answers file of
-``derive template``. Renderers return a value (a rich renderable or a string); they never print."""
+``derive template``. Renderers return a value (a rich renderable or a string); they never print.
+
+Students write the names, file names and answers shown here, so the text report shows their
+control characters (``render.safe``), the CSV keeps a spreadsheet from running a cell as a
+formula, and JSON keeps the text exactly, escaped.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from rich.text import Text
 from ...derivation.names import display
 from ...derivation.quantity import GIVEN, Derivation
 from ...grade.checker import VERDICTS, GradeReport, Result
+from ..safe import csv_cell, safe_text
 from ..tables import house_table
 
 COLUMNS = ("quantity", "given", "expected", "hand", "verdict", "diagnosis")
@@ -45,14 +51,16 @@ def _heading(report: GradeReport) -> Text:
         if report.symbolic
         else f"hand calculation at {report.precision} decimals"
     )
-    return Text(f"{report.student} ({report.source}): {counts or 'no answers'}; {how}")
+    who = f"{safe_text(report.student)} ({safe_text(report.source)})"
+    return Text(f"{who}: {counts or 'no answers'}; {how}")
 
 
 def _answers(results: Sequence[Result]) -> Table:
     table = _table("", "Quantity", "Given", "Expected", "Hand", "Verdict", "Diagnosis")
     for r in results:
         hand = "" if r.hand == r.expected else r.hand
-        table.add_row(display(r.quantity), r.given, r.expected, hand, r.verdict, r.diagnosis)
+        quantity, given, diagnosis = map(safe_text, (display(r.quantity), r.given, r.diagnosis))
+        table.add_row(quantity, given, r.expected, hand, r.verdict, diagnosis)
     return table
 
 
@@ -60,7 +68,8 @@ def _summary(reports: Sequence[GradeReport]) -> Table:
     table = _table("Students", "Student", "File", *VERDICTS)
     for report in reports:
         counts = report.counts()
-        table.add_row(report.student, report.source, *(str(counts[v]) for v in VERDICTS))
+        who = (safe_text(report.student), safe_text(report.source))
+        table.add_row(*who, *(str(counts[v]) for v in VERDICTS))
     return table
 
 
@@ -93,8 +102,12 @@ def _result(r: Result) -> dict[str, Any]:
     }
 
 
+# json.dumps escapes C0 controls but writes DEL and C1 (U+009B is a one-byte CSI) as they are
+_JSON_ESCAPES = {c: f"\\u{c:04x}" for c in range(0x7F, 0xA0)}
+
+
 def render_json(reports: Sequence[GradeReport]) -> str:
-    return json.dumps(document(reports), indent=2, ensure_ascii=False)
+    return json.dumps(document(reports), indent=2, ensure_ascii=False).translate(_JSON_ESCAPES)
 
 
 def render_csv(reports: Sequence[GradeReport]) -> str:
@@ -104,7 +117,8 @@ def render_csv(reports: Sequence[GradeReport]) -> str:
     for report in reports:
         for r in report.results:
             row = (r.quantity, r.given, r.expected, r.hand, r.verdict, r.diagnosis, r.mistake)
-            writer.writerow((report.source, report.student, *row))
+            cells = (report.source, report.student, *row)
+            writer.writerow([csv_cell(c) for c in cells])
     return out.getvalue()
 
 
@@ -123,7 +137,8 @@ def render(reports: Sequence[GradeReport], fmt: ReportFormat) -> Any:
 def template(d: Derivation) -> str:
     """A blank answers file listing every computed quantity (aliases too), by section."""
     lines = [
-        f"# Answers for {d.network.title} ({d.network.source}).",
+        # safe_text leaves no line break (a YAML comment ends at one) nor a character YAML refuses
+        f"# Answers for {safe_text(d.network.title)} ({safe_text(d.network.source)}).",
         "# Fill in numbers (keep the decimals you worked with) or, for symbolic questions,",
         '# an expression in quotes such as "4.5*w - 1.5". Blank answers are not graded.',
         "student:",

@@ -1,4 +1,4 @@
-"""The cost curve as an image (matplotlib, the optional extra ``derive[plot]``)."""
+"""The cost curve as an image (matplotlib, the optional extra ``derive-backprop[plot]``)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ def cost_plot(costs: Sequence[float], *, test: Sequence[float] = (), fmt: str = 
         matplotlib.use("Agg")  # no display needed
         import matplotlib.pyplot as plt
     except ImportError:
-        raise UsageError("the cost plot needs matplotlib: pip install 'derive[plot]'") from None
+        hint = "pip install 'derive-backprop[plot]'"
+        raise UsageError(f"the cost plot needs matplotlib: {hint}") from None
     fig, ax = plt.subplots(figsize=(6, 4))
     epochs = range(1, len(costs) + 1)
     ax.plot(epochs, costs, marker="o", label="training cost")

@@ -10,6 +10,7 @@ from rich.text import Text
 
 from ...numbers.rounding import format_number, significant
 from ...train.sgd import Epoch
+from ..safe import safe_text
 from ..tables import house_table
 
 DECIMALS = 6
@@ -72,5 +73,5 @@ def render(history: Sequence[Epoch], *, chart: bool, notes: Sequence[str] = ()) 
     if chart:
         parts.append(Text("Cost per epoch"))
         parts.append(Text(cost_chart([e.cost for e in history])))
-    parts.extend(Text(note) for note in notes)
+    parts.extend(Text(safe_text(note)) for note in notes)  # notes name the user's files
     return Group(*parts)

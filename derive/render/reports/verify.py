@@ -9,6 +9,7 @@ from rich.text import Text
 from ...derivation.names import display
 from ...numbers.rounding import significant
 from ...verify import VerifyReport
+from ..safe import safe_text
 from ..tables import house_table
 
 VALUE_DIGITS = 12  # a gradient, enough digits to see a 1e-9 relative disagreement
@@ -31,7 +32,8 @@ def _d(value: float) -> str:
 
 def render(report: VerifyReport) -> RenderableType:
     return Group(
-        Text(f"Gradient check: {report.title}", style="bold"),
+        Text(f"Gradient check: {safe_text(report.title)}", style="bold"),
+        *(Text(note) for note in report.notes),
         _gradients(report),
         _layers(report),
         _trajectory(report),
