@@ -194,7 +194,7 @@ def test_digits_without_sklearn_is_one_clear_error(
     path = network_file(
         tmp_path, hidden="sigmoid", out="softmax", cost="cross_entropy", sizes=(64, 2, 10)
     )
-    with pytest.raises(InputError, match=r"pip install 'derive\[digits\]'"):
+    with pytest.raises(InputError, match=r"pip install 'derive-backprop\[digits\]'"):
         load_data(with_data(load_network(path), builtin="digits"))
 
 

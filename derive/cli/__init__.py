@@ -8,7 +8,7 @@ from .app import app
 
 # Registration order is the order `derive --help` lists the commands in.
 for _module in (
-    "root", "examples", "new", "explain", "latex", "check", "train", "verify", "schema"
+    "root", "examples", "new", "explain", "latex", "draw", "check", "train", "verify", "schema"
 ):
     import_module(f".{_module}", __name__)
 

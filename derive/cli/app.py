@@ -30,6 +30,8 @@ EPILOG = """Examples:
 
   derive latex cases/blog-2-3-1.yaml -o notes.tex
 
+  derive draw cases/blog-2-3-1.yaml --gradients -o network.svg
+
   derive check cases/blog-2-3-1.yaml cases/blog-2-3-1.answers.yaml
 
   derive train cases/blog-2-3-1.yaml --epochs 20 --batch-size 1
