@@ -145,3 +145,11 @@ def test_a_slope_on_an_activation_without_one_is_refused(tmp_path: Path) -> None
     assert result.exit_code == 2 and "relu takes no slope" in result.output
     leaky = text.replace("name: relu", "name: leaky_relu")
     assert runner.invoke(app, ["explain", str(_file(tmp_path, leaky))]).exit_code == 0
+
+
+def test_a_number_past_the_float_range_is_one_line(tmp_path: Path) -> None:
+    path = _file(tmp_path, ONE.format(w="1" * 320, x="1.0"))
+    result = runner.invoke(app, ["explain", str(path)])
+    assert result.exit_code == 2
+    assert "320-digit number is past the float range" in result.output
+    assert result.output.count("\n") == 1

@@ -330,3 +330,27 @@ def test_a_closed_pipe_ends_quietly_with_141(args: list[str]) -> None:
     finally:
         os.close(write)
     assert (done.returncode, done.stderr) == (141, "")
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["train", "cases/blog-2-3-1.yaml", "--seed", "-1"], "'--seed': -1 is not in the range"),
+        (["nonsense"], "No such command 'nonsense'"),
+        (["explain"], "Missing argument"),
+        (["explain", "cases/blog-2-3-1.yaml", "--bogus"], "No such option: --bogus"),
+    ],
+)
+def test_usage_errors_of_the_console_script_are_one_line(args: list[str], needle: str) -> None:
+    """Through the real entry point (typer's own test runner formats usage errors itself)."""
+    run = subprocess.run(
+        [sys.executable, "-c", "from derive.cli import main; main()", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert run.returncode == 2
+    assert run.stderr.count("\n") == 1 and needle in run.stderr, run.stderr
+    assert run.stderr.startswith("derive: error: ")

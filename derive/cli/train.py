@@ -86,7 +86,7 @@ def train(
     epochs: Annotated[int, typer.Option(min=1, help="Passes over the training data.")] = 10,
     batch_size: Annotated[int, typer.Option(min=1, help="Examples per SGD step.")] = 10,
     lr: Annotated[float | None, typer.Option(help="Learning rate η (default: the file's).")] = None,
-    seed: Annotated[int, typer.Option(help="Seed for the shuffle and the test split.")] = 0,
+    seed: Annotated[int, typer.Option(min=0, help="Seed for the shuffle and the test split.")] = 0,
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write the trained network.")
     ] = None,

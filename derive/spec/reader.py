@@ -11,6 +11,7 @@ import math
 import os
 import re
 import stat
+import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +29,7 @@ Choice = TypeVar("Choice", bound=str)
 SYMBOL_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,30}(\(L(-[1-9][0-9]?)?\))?")  # w, w1, w(L-1)
 RESERVED = frozenset({"nan", "inf", "infinity", "exp", "log", "sigma", "tanh", "eta", "C"})
 Place = tuple[str | int, ...]
+FLOAT_MAX = int(sys.float_info.max)
 
 
 class _SafeNoAliasLoader(yaml.SafeLoader):
@@ -140,9 +142,12 @@ class Reader:
         if isinstance(data, bool) or not isinstance(data, int | float | str):
             raise self.fail(path, "expected a number" + (" or a symbol name" if symbol_ok else ""))
         if isinstance(data, str):
-            if symbol_ok and SYMBOL_NAME.fullmatch(data) and data.lower() not in RESERVED:
+            reserved = data in RESERVED or data.lower() in RESERVED
+            if symbol_ok and SYMBOL_NAME.fullmatch(data) and not reserved:
                 return data
             raise self.fail(path, f"expected a number, got {short(data)!r}")
+        if isinstance(data, int) and abs(data) > FLOAT_MAX:
+            raise self.fail(path, f"a {len(str(abs(data)))}-digit number is past the float range")
         if not math.isfinite(data):
             raise self.fail(path, f"expected a finite number, got {data}")
         return float(data)
