@@ -153,3 +153,29 @@ def test_a_number_past_the_float_range_is_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "320-digit number is past the float range" in result.output
     assert result.output.count("\n") == 1
+
+
+BCE = """
+layers:
+  - size: 1
+  - size: 1
+    activation: sigmoid
+    weights: [[{z}]]
+examples: [{{input: [1.0], target: [0.0]}}]
+cost: binary_cross_entropy
+"""
+
+
+@pytest.mark.parametrize("z", [10, 30, 37, 50])
+def test_saturated_binary_cross_entropy_has_its_true_cost(tmp_path: Path, z: int) -> None:
+    """C = −log(1 − σ(z)) = z + log(1 + e^(−z)): float64 gave 30.0010 at z = 30 and log(0) from
+    z = 37; the step is evaluated again over the file's numbers at the precision it needs."""
+    d = derive(load_network(_file(tmp_path, BCE.format(z=z))))
+    assert float(d["C"].value) == pytest.approx(z + math.log1p(math.exp(-z)), rel=1e-15)
+    if z <= 37:  # ∂C/∂z = σ(z); past 37 it rounds to 1.0 in float64 anyway
+        assert float(d["dC/dz0"].value) == pytest.approx(1 / (1 + math.exp(-z)), rel=1e-15)
+
+
+def test_an_overflowing_gradient_of_a_saturated_cost_is_one_line(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["explain", str(_file(tmp_path, BCE.format(z=800)))])
+    assert result.exit_code == 2 and "dC/dO0" in result.output and "float range" in result.output

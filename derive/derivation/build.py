@@ -20,6 +20,7 @@ from ..numbers.arithmetic import (
 )
 from ..spec.network import Entry, Network
 from ..spec.notation import Namer, free_symbols, namer_for, parameter_names
+from .compose import Composer
 from .example import ExampleChain
 from .names import ETA, gradient, per_example, updated
 from .quantity import (
@@ -74,7 +75,12 @@ class Builder:
         # of ``values:`` beside symbolic ones.
         numbers = not general and symbols <= set(self.symbol_values)
         shadow = carry == "rounded" or (symbolic and numbers)
-        self.exact: Arithmetic | None = FloatArithmetic(wide=True) if shadow else None
+        self.composer = Composer()  # formulas over the file's numbers, for faithful re-evaluation
+        self.exact: Arithmetic | None = None
+        if shadow:
+            self.exact = FloatArithmetic(wide=True, compose=self.composer)
+        if isinstance(self.arith, FloatArithmetic):
+            self.arith.compose = self.composer
         self.carry, self.decimals = carry, decimals
         self.q: dict[str, Quantity] = {}
         self.env: dict[str, Value] = {}
@@ -92,8 +98,9 @@ class Builder:
         value = self.arith.given(raw)
         self.env[name] = value
         exact = None
+        number = self.symbol_values.get(entry, 0.0) if isinstance(entry, str) else entry
+        self.composer.given(name, float(number))
         if self.exact is not None:
-            number = self.symbol_values.get(entry, 0.0) if isinstance(entry, str) else entry
             exact = self.exact_env[name] = self.exact.given(number)
         self.q[name] = Quantity(name, GIVEN, value=value, exact=exact, **meta)
 
@@ -107,6 +114,7 @@ class Builder:
         aliases: tuple[str, ...] = (),
         **meta: Any,  # shown=, chain=, layer=, example= of Quantity
     ) -> None:
+        self.composer.defined(name, formula, aliases)
         with self._naming(name):
             value = self.arith.finish(self.arith.evaluate(formula, self.env))
         if self.distribution and section in (BACKWARD, AVERAGE):

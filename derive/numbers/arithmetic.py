@@ -17,6 +17,7 @@ from decimal import Decimal, DivisionByZero, InvalidOperation, Overflow, localco
 from typing import Any, Literal
 
 import sympy as sp
+from sympy.core.evalf import PrecisionExhausted
 
 from ..errors import DeriveError
 from .rounding import PRECISION, round_half_away, to_decimal
@@ -27,6 +28,8 @@ ArithmeticName = Literal["exact", "rounded", "symbolic"]
 
 
 WIDE_DIGITS = 30  # significant digits of the overflow-free second evaluation
+MAX_DIGITS = 5000  # working precision evalf may go up to (1 − σ(z) at z = 800 needs 350)
+CANCELLED = 1e-6  # a sum this much smaller than its largest term has lost 10 of 16 digits
 
 
 class EvaluationError(DeriveError):
@@ -112,29 +115,57 @@ class _Walker(Arithmetic):
 
 class FloatArithmetic(_Walker):
     """float64. With ``wide`` (the derivation's formulas, which are small), a step that
-    overflows is evaluated again without an exponent limit; never for untrusted text, whose
-    nested exponentials (exp(exp(exp(9)))) would have no end."""
+    overflows, or whose sum cancels most of its digits, is evaluated again by SymPy at the
+    precision its value needs: over the file's own numbers where ``compose`` writes the formula
+    out (set by the builder), else over the float inputs without an exponent limit. Never for
+    untrusted text, whose nested exponentials (exp(exp(exp(9)))) would have no end."""
 
     name: ArithmeticName = "exact"
 
-    def __init__(self, *, wide: bool = False) -> None:
-        self.wide = wide
+    def __init__(
+        self, *, wide: bool = False, compose: Callable[[sp.Expr], sp.Expr] | None = None
+    ) -> None:
+        self.wide, self.compose, self.lost = wide, compose, False
 
     def given(self, value: float | sp.Expr) -> Value:
         return float(value)
 
     def evaluate(self, expr: sp.Expr, env: Mapping[str, Value]) -> Value:
-        value = super().evaluate(expr, env)
-        if self.wide and isinstance(value, float) and not math.isfinite(value):
+        self.lost = False
+        try:
+            value = super().evaluate(expr, env)
+        except EvaluationError:
+            if not (self.wide and self.lost):  # log(1 − O) with O rounded to 1.0
+                raise
+            return self._wide(expr, env)
+        if self.wide and isinstance(value, float) and (self.lost or not math.isfinite(value)):
             return self._wide(expr, env)
         return value
 
+    def _eval_Add(self, expr: sp.Add, env: Mapping[str, Value]) -> Value:
+        args = [self._eval(a, env) for a in expr.args]
+        total = args[0]
+        for a in args[1:]:
+            total = total + a
+        if self.wide and abs(total) < CANCELLED * max(abs(a) for a in args):
+            self.lost = True
+        return total
+
     def _wide(self, expr: sp.Expr, env: Mapping[str, Value]) -> float:
-        """Again, in SymPy's floats (mpmath: no exponent limit), where a float step overflowed
-        though the value need not: a softmax of logits 1e4 and 1e4 is 0.5, not inf/inf. A value
-        that is itself past the float range is an error, never inf or NaN on the page."""
-        numbers = {s: sp.Float(env[s.name], WIDE_DIGITS) for s in expr.free_symbols}
-        wide = expr.xreplace(numbers).evalf(WIDE_DIGITS)
+        exact = None
+        if self.compose is not None:
+            try:
+                exact = self.compose(expr)
+            except (RecursionError, KeyError):
+                exact = None
+        if exact is None:
+            exact = expr.xreplace(
+                {s: sp.Float(env[s.name], WIDE_DIGITS) for s in expr.free_symbols}
+            )
+        try:  # strict: evalf raises rather than return digits it could not get right
+            wide = exact.evalf(WIDE_DIGITS, maxn=MAX_DIGITS, strict=True)
+        except PrecisionExhausted:
+            raise EvaluationError(f"{expr} needs more than {MAX_DIGITS} digits here") from None
         if not (wide.is_number and wide.is_extended_real and wide.is_finite):
             raise EvaluationError(f"{expr} has no finite real value here ({wide})")
         value = float(wide)
