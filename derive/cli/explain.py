@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from ..errors import UsageError
 from .app import Carry, NetworkFile, app, emit, handled
 from .root import limits
 
@@ -22,6 +23,22 @@ class Format(StrEnum):
 class View(StrEnum):
     scalar = "scalar"
     matrix = "matrix"
+
+
+TreeOption = Annotated[
+    str | None,
+    typer.Option(help="The chain behind one gradient as a tree, e.g. --tree dC/dw0."),
+]
+
+
+def _check_combination(*, fmt: Format, view: View, tree: str | None, example: int | None) -> None:
+    """Options that do not go together, named as the user typed them."""
+    if view is View.matrix and fmt is not Format.text:
+        raise UsageError("--view matrix is text output; use --format text (or leave it out)")
+    if view is View.matrix and example is not None:
+        raise UsageError("--view matrix puts every example side by side; leave out --example")
+    if tree is not None and (fmt is not Format.text or view is View.matrix):
+        raise UsageError("--tree is text output; leave out --format and --view")
 
 
 @app.command()
@@ -53,6 +70,7 @@ def explain(
     symbolic: Annotated[
         bool, typer.Option("--symbolic", help="Keep every value symbolic: the general formulas.")
     ] = False,
+    tree: TreeOption = None,
 ) -> None:
     """Derive every ∂C/∂w and ∂C/∂b by the chain rule, step by step, with the numbers in.
 
@@ -66,9 +84,10 @@ def explain(
         from ..spec.limits import DERIVE
         from ..spec.load import load_network
 
+        _check_combination(fmt=fmt, view=view, tree=tree, example=example)
         net = load_network(file, limits=limits(DERIVE))
         d = derive(net, carry=carry.value, decimals=decimals, general=symbolic)
         out = explain_output(
-            d, fmt=fmt.value, view=view.value, only=only, full=full, example=example
+            d, fmt=fmt.value, view=view.value, only=only, full=full, example=example, tree=tree
         )
         emit(out, width=width)

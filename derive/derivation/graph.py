@@ -23,7 +23,7 @@ import sympy as sp
 from ..errors import OptionError, UsageError
 from ..numbers.arithmetic import EvaluationError, FloatArithmetic, Value, arithmetic_for
 from ..spec.notation import namer_for
-from .names import ETA, gradient, partial, per_example
+from .names import ETA, gradient, gradient_of, is_gradient, partial, per_example, split_example
 from .quantity import COST, FORWARD, GIVEN, Derivation, S
 
 MAX_DRAWN: Final = 8  # neurons drawn per layer; a wider layer shows its first 6, ⋮, its last
@@ -181,12 +181,12 @@ def gradient_chains(d: Derivation, name: str, *, example: int | None = None) -> 
 
 def parameter_of(d: Derivation, name: str) -> tuple[str, int | None]:
     """The parameter a name means (dC/dw0, w0, dC/dw1[2]) and the example it names, if any."""
-    base, bracket, suffix = name.partition("[")
-    param = base.removeprefix("dC/d")
-    number = suffix.removesuffix("]")
-    if param not in d.parameters or (bracket and not (number.isdigit() and suffix.endswith("]"))):
+    base, suffix = split_example(name)
+    param = gradient_of(base) if is_gradient(base) else base
+    number = suffix.strip("[]")
+    if param not in d.parameters or (suffix and not number.isdigit()):
         raise UsageError(f"{name} is not a parameter or a parameter's gradient")
-    return param, int(number) if bracket else None
+    return param, int(number) if suffix else None
 
 
 def chain(d: Derivation, param: str, *, example: int | None) -> Chain:

@@ -82,8 +82,16 @@ def explain_output(
     only: str | None = None,
     full: bool = False,
     example: int | None = None,
+    tree: str | None = None,
 ) -> Any:
-    """The value ``derive explain`` emits for these options."""
+    """The value ``derive explain`` emits for these options; ``tree`` (a gradient's name) asks
+    for the chain behind it as a tree."""
+    if tree is not None:
+        if fmt != "text" or view != "scalar":
+            raise OptionError("tree", "is text output, in the scalar view")
+        from .tree import chain_tree
+
+        return chain_tree(d, tree, example=example)
     if view == "matrix":
         return _vector_form(d, fmt, example)
     explainer = EXPLAINERS[fmt]
@@ -94,9 +102,9 @@ def explain_output(
 
 def _vector_form(d: Derivation, fmt: ExplainFormat, example: int | None) -> str:
     if fmt != "text":
-        raise OptionError("view", "matrix is text output; use --format text (or leave it out)")
+        raise OptionError("view", "'matrix' is text output only")
     if example is not None:
-        raise OptionError("view", "matrix puts every example side by side; leave out --example")
+        raise OptionError("view", "'matrix' puts every example side by side: it takes no example")
     from .vector import render
 
     return render(d)
