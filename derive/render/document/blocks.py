@@ -53,7 +53,16 @@ class Equations:
     items: tuple[Equation, ...]
 
 
-Block = Heading | Para | Table | Equations
+@dataclass(frozen=True)
+class Figure:
+    """A picture, in the form each writer needs: a tikzpicture for LaTeX, Mermaid for Markdown."""
+
+    tikz: str
+    mermaid: str
+    caption: str
+
+
+Block = Heading | Para | Table | Equations | Figure
 
 
 @dataclass

@@ -34,6 +34,7 @@ from .blocks import (
     Table,
     Text,
 )
+from .figure import network_figure
 from .math import (
     ROW_CHARS,
     names_printer,
@@ -156,6 +157,7 @@ def _network(d: Derivation, selection: Selection) -> list[Block]:
         f"{_ARITHMETIC[o.arithmetic]}, values shown to {d.decimals} decimals."
     )
     blocks: list[Block] = [Heading("Network and notation"), Para((intro,)), _layers(d)]
+    blocks.append(network_figure(d))
     blocks += [Para((Text(f"Assumed: {note}."),)) for note in d.assumptions]
     if selection.large:
         return [*blocks, *selection.summary]

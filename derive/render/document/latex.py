@@ -10,11 +10,11 @@ from __future__ import annotations
 from functools import singledispatch
 
 from ...derivation.quantity import Derivation
-from .blocks import Block, Cell, Equation, Equations, Heading, Math, Para, Table
+from .blocks import Block, Cell, Equation, Equations, Figure, Heading, Math, Para, Table
 from .content import document, one_row
 from .names import latex_text
 
-PACKAGES = ("amsmath", "amssymb", "booktabs", "longtable")
+PACKAGES = ("amsmath", "amssymb", "booktabs", "longtable", "graphicx", "tikz")
 ALIGN_EQUATIONS = 50  # equations per align* environment
 PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage[T1]{fontenc}
@@ -23,12 +23,14 @@ PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage{amsmath,amssymb}
 \usepackage{booktabs}
 \usepackage{longtable}
+\usepackage{graphicx}
+\usepackage{tikz}
 \allowdisplaybreaks
 \setlength{\LTleft}{0pt}
 """
 BODY_HEADER = (
     "% derive latex --body: \\input this file into notes whose preamble has\n"
-    "%   \\usepackage{amsmath,amssymb,booktabs,longtable}\n"
+    "%   \\usepackage{amsmath,amssymb,booktabs,longtable,graphicx,tikz}\n"
     "% (the fragment allows display breaks inside its own group, so long derivations\n"
     "% break across pages without changing the rest of the notes)\n"
 )
@@ -89,6 +91,12 @@ def _(block: Table) -> str:
             "",
         ]
     )
+
+
+@latex_block.register
+def _(block: Figure) -> str:
+    caption = latex_text(block.caption)
+    return f"\\begin{{center}}\n{block.tikz}\n\\end{{center}}\n\n{caption}\n"
 
 
 @latex_block.register

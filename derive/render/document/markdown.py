@@ -11,7 +11,7 @@ import re
 from functools import singledispatch
 
 from ...derivation.quantity import Derivation
-from .blocks import Block, Cell, Equation, Equations, Heading, Math, Para, Table
+from .blocks import Block, Cell, Equation, Equations, Figure, Heading, Math, Para, Table
 from .content import document, one_row
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|$~])")
@@ -36,6 +36,11 @@ def md_block(block: Block) -> str:
 @md_block.register
 def _(block: Heading) -> str:
     return f"{'#' * (block.level + 1)} {md_text(block.text)}\n"
+
+
+@md_block.register
+def _(block: Figure) -> str:
+    return f"```mermaid\n{block.mermaid}\n```\n\n*{md_text(block.caption)}*\n"
 
 
 @md_block.register

@@ -33,11 +33,21 @@ _SYMBOLS = {"⋮": r"$\vdots$", "…": r"\ldots{}", "∏": r"$\prod$", "→": r"
 
 
 def render(scene: Scene) -> str:
-    colours = _colours(scene)
     width, height = scene.width * 0.75 + 20, scene.height * 0.75 + 20
     lines = [
         "% written by derive draw; pdflatex compiles it (tikz is in TeX Live's texlive-pictures)",
         PREAMBLE % {"width": _n(width), "height": _n(height)},
+        picture(scene),
+        r"\end{document}",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def picture(scene: Scene) -> str:
+    """The colours and the tikzpicture alone, for a document that loads tikz (derive latex)."""
+    colours = _colours(scene)
+    lines = [
         *(
             rf"\definecolor{{{name}}}{{HTML}}{{{hex_[1:].upper()}}}"
             for hex_, name in colours.items()
@@ -46,8 +56,6 @@ def render(scene: Scene) -> str:
         rf"\useasboundingbox (0,0) rectangle ({_n(scene.width)},{_n(scene.height)});",
         *(_ITEMS[type(item)](item, colours) for item in scene.items if drawn(item)),
         r"\end{tikzpicture}",
-        r"\end{document}",
-        "",
     ]
     return "\n".join(lines)
 
