@@ -39,3 +39,13 @@ def test_latex_has_the_picture_scaled_to_the_line() -> None:
     tex = latex(d)
     assert "\\usepackage{tikz}" in tex and tex.count("\\begin{tikzpicture}") == 1
     assert "\\ifdim\\wd0>\\linewidth\\resizebox{\\linewidth}{!}{\\usebox0}" in tex
+
+
+def test_one_gradients_derivation_comes_with_its_chain() -> None:
+    d = derive(load_network(CASES / "blog-2-3-1.yaml"))
+    chosen = markdown(d, only="dC/dw0")
+    assert "The chain behind one gradient" in chosen
+    assert '-->|"dO0/dz0 = 0.0508"|' in chosen and '-->|"dC/dO3 = -0.2755"|' in chosen
+    assert "The chain behind one gradient" not in markdown(d)  # the whole derivation: no focus
+    assert "The chain behind one gradient" not in markdown(d, only="dC/dw*")
+    assert latex(d, only="dC/dw0").count("\\begin{tikzpicture}") == 2

@@ -73,6 +73,7 @@ class Selection:
     note: str = ""
     large: bool = False
     summary: list[Block] = field(default_factory=list)
+    focus: str | None = None  # the one gradient whose whole derivation is shown, if one is
 
     def keeps(self, q: Quantity) -> bool:
         return self.names is None or q.name in self.names

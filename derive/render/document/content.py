@@ -34,7 +34,7 @@ from .blocks import (
     Table,
     Text,
 )
-from .figure import network_figure
+from .figure import network_figure, path_figure
 from .math import (
     ROW_CHARS,
     names_printer,
@@ -77,7 +77,14 @@ def document(d: Derivation, *, only: str | None = None, example: int | None = No
     """Every block of the typeset derivation: what ``only`` and ``example`` choose (a large
     network: a summary and one gradient's steps), then the vector form."""
     selection = choose(d, only, example)
-    return content(d, selection) + matrix_form(d, selection)
+    return content(d, selection) + _chain_figure(d, selection) + matrix_form(d, selection)
+
+
+def _chain_figure(d: Derivation, selection: Selection) -> list[Block]:
+    """Where one gradient's derivation is shown whole, the picture of its chain."""
+    if selection.focus is None:
+        return []
+    return [Heading("The chain behind one gradient"), path_figure(d, selection.focus)]
 
 
 def content(d: Derivation, selection: Selection) -> list[Block]:

@@ -3,11 +3,14 @@ LaTeX, and the same graph as a Mermaid diagram for Markdown (GitHub and Jupyter 
 
 from __future__ import annotations
 
-from ...derivation.graph import Neuron, network_shape
+from ...derivation.graph import Neuron, gradient_chains, network_shape
 from ...derivation.quantity import Derivation
 from ..pictures import tikz
+from ..pictures.chain import PathPicture, chain_scene
 from ..pictures.labels import shown
 from ..pictures.network import NetworkPicture, network_scene
+from ..pictures.scene import Scene
+from ..values import number_text
 from .blocks import Figure
 
 TEXT_HEIGHT = 520  # bp: a taller picture is scaled down to fit a page of the notes
@@ -18,6 +21,32 @@ CAPTION = (
 
 def network_figure(d: Derivation) -> Figure:
     scene = network_scene(d, NetworkPicture())
+    return Figure(tikz=_fitted(scene), mermaid=_mermaid(d), caption=CAPTION)
+
+
+def path_figure(d: Derivation, name: str) -> Figure:
+    """The chain behind one gradient (every path from the parameter to C, with its local
+    derivatives); with several examples, the first example's."""
+    example = 1 if len(d.network.examples) > 1 else None
+    scene = chain_scene(d, PathPicture(name, example))
+    chain = gradient_chains(d, name, example=example)[0]
+    lines = ["graph LR"]
+    for edge in chain.edges:
+        label = _quote(f"{edge.name} = {number_text(edge.value, d.decimals)}")
+        lines.append(f'  {_node(edge.den)} -->|"{label}"| {_node(edge.num)}')
+    caption = (
+        f"Every path from {chain.param} to {chain.cost}, each edge a local derivative: "
+        f"{chain.gradient} is the sum over the paths of the products along them."
+    )
+    return Figure(tikz=_fitted(scene), mermaid="\n".join(lines), caption=caption)
+
+
+def _node(name: str) -> str:
+    """A Mermaid node for a quantity: an id of letters and digits, the name as its label."""
+    return "q" + "".join(c if c.isalnum() else f"_{ord(c)}_" for c in name) + f'["{_quote(name)}"]'
+
+
+def _fitted(scene: Scene) -> str:
     picture = tikz.picture(scene)
     scale = min(1.0, TEXT_HEIGHT / (scene.height * 0.75))
     if scale < 1:
@@ -27,7 +56,7 @@ def network_figure(d: Derivation) -> Figure:
         f"\\sbox0{{%\n{picture}%\n}}%\n"
         "\\ifdim\\wd0>\\linewidth\\resizebox{\\linewidth}{!}{\\usebox0}\\else\\usebox0\\fi"
     )
-    return Figure(tikz=picture, mermaid=_mermaid(d), caption=CAPTION)
+    return picture
 
 
 def _mermaid(d: Derivation) -> str:

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ...derivation.names import gradient, per_example, updated, updated_param
+from ...derivation.names import (
+    gradient,
+    gradient_of,
+    is_gradient,
+    per_example,
+    split_example,
+    updated,
+    updated_param,
+)
 from ...derivation.quantity import AVERAGE, BACKWARD, FORWARD, GIVEN, UPDATE, Derivation
 from ...derivation.selection import chosen, of_example
 from ...spec.notation import layer_label
@@ -46,7 +54,17 @@ def _by_name(d: Derivation, only: str | None, example: int | None) -> Selection:
             "(a glob on quantity names, e.g. --only 'dC/dw1*')."
         )
     names |= _inputs_of(d, names, (FORWARD,))
-    return Selection(names, note, large, _summary(d) if large else [])
+    return Selection(names, note, large, _summary(d) if large else [], _focus(d, names))
+
+
+def _focus(d: Derivation, names: set[str]) -> str | None:
+    """The one parameter's gradient among ``names`` (its per-example steps count as it)."""
+    params = {
+        gradient_of(base)
+        for name in names
+        if is_gradient(base := split_example(name)[0]) and gradient_of(base) in d.parameters
+    }
+    return gradient(params.pop()) if len(params) == 1 else None
 
 
 def _default(d: Derivation) -> set[str]:

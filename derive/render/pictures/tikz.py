@@ -135,7 +135,7 @@ def _line(line: Line, colours: dict[str, str]) -> str:
     if line.dashed:
         options.append("dash pattern=on 4.5bp off 3bp")
     if line.arrow:
-        options.append("-{Stealth[length=6bp]}")
+        options.append("-latex")  # a core arrow tip: the notes load no tikz library
     path = " -- ".join(f"({_n(x)},{_n(y)})" for x, y in line.points)
     return rf"\draw[{', '.join(options)}] {path};"
 
