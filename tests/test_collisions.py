@@ -52,7 +52,7 @@ def _write(tmp_path: Path, text: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("symbol", ["x", "y", "C"])
+@pytest.mark.parametrize("symbol", ["x", "y"])
 def test_a_weight_named_like_a_generated_quantity_is_refused(tmp_path: Path, symbol: str) -> None:
     path = _write(tmp_path, ONE_INPUT.format(weight=symbol, target=1, values=f"{symbol}: 2"))
     result = runner.invoke(app, ["explain", str(path)])
@@ -67,6 +67,12 @@ def test_generated_names_in_a_deeper_network_cannot_be_symbols(tmp_path: Path, s
     path = _write(tmp_path, TWO_LAYERS.format(weight=symbol))
     result = runner.invoke(app, ["explain", str(path)])
     assert result.exit_code == 2 and f"symbol {symbol!r} is also the name of" in result.output
+
+
+def test_the_cost_c_is_no_symbol(tmp_path: Path) -> None:
+    path = _write(tmp_path, ONE_INPUT.format(weight="C", target=1, values="C: 2"))
+    result = runner.invoke(app, ["explain", str(path)])
+    assert result.exit_code == 2 and result.output.count("\n") == 1 and "'C'" in result.output
 
 
 @pytest.mark.parametrize("symbol", ["ln", "sqrt", "sigmoid", "exp"])

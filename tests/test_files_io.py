@@ -327,7 +327,9 @@ def fifo_cases(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
     }
 
 
-@pytest.mark.parametrize("case", ["network", "answers", "npy", "csv"])
+# an answers file that is a FIFO is reported in the grading output, with the other files graded:
+# test_class_grading.py::test_a_fifo_among_the_answers_is_refused_without_opening_it
+@pytest.mark.parametrize("case", ["network", "npy", "csv"])
 def test_a_fifo_is_refused_without_opening_it(tmp_path: Path, case: str) -> None:
     args, named = fifo_cases(tmp_path)[case]
     line = one_error_line(child(*args, cwd=tmp_path, timeout=30))

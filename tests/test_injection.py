@@ -258,13 +258,6 @@ def test_an_error_quoting_a_key_with_a_newline_is_one_line(tmp_path: Path) -> No
     assert f"{path}:19:" in err and "unknown key" in err
 
 
-def test_an_answers_error_quoting_student_text_is_one_line(tmp_path: Path) -> None:
-    path = tmp_path / "a.yaml"
-    path.write_text('answers: {}\n"x\\ny\\e[2K": 1\n')
-    err = assert_one_error_line(invoke("check", str(BLOG), str(path)))
-    assert "␛[2K" in err and "unknown key" in err
-
-
 def test_a_file_name_with_a_newline_is_shown_not_broken(tmp_path: Path) -> None:
     missing = tmp_path / f"no\nsuch{ERASE}.yaml"
     err = assert_one_error_line(invoke("explain", str(missing)))

@@ -172,8 +172,10 @@ def _same(path: Path, content: bytes) -> bool:
     """Is ``path`` a regular file (not a link) holding exactly ``content``?"""
     try:
         info = os.lstat(path)
-        return stat.S_ISREG(info.st_mode) and info.st_size == len(content) and (
-            path.read_bytes() == content
+        return (
+            stat.S_ISREG(info.st_mode)
+            and info.st_size == len(content)
+            and (path.read_bytes() == content)
         )
     except OSError:
         return False

@@ -8,6 +8,7 @@ the place and the line.
 from __future__ import annotations
 
 import bisect
+import codecs
 import difflib
 import re
 from collections.abc import Iterable
@@ -18,7 +19,7 @@ from typing import Any, Literal
 import yaml
 
 from ..errors import InputError
-from ..spec.reader import compose_yaml, read_text
+from ..spec.reader import compose_yaml, open_regular, read_at_most
 
 MAX_FILE = 1024 * 1024
 MAX_ANSWERS = 10_000
@@ -40,16 +41,55 @@ class AnswerSheet:
     source: str
     student: str
     answers: tuple[Answer, ...]
+    # what a teacher's sheet may carry (ignored in a student's file): points and the digit rule
+    points: tuple[tuple[str, float], ...] = ()
+    require_decimals: int | None = None
+    sig_figs: int | None = None
+
+
+TOP_KEYS = ("student", "answers", "points", "require_decimals", "sig_figs")
+MAX_POINTS = 1e6
 
 
 def load_answers(path: str | Path) -> AnswerSheet:
     """Read an answers file; a malformed file raises InputError (file, place, line)."""
     path = Path(path)
     source = str(path)
-    text = read_text(path)
-    if len(text) > MAX_FILE:
-        raise InputError(source, "", f"an answers file is at most {MAX_FILE // 1024} KiB")
+    text = read_answers_text(path)
+    if not text.strip():
+        raise InputError(source, "", "the file is empty; expected student and answers")
     return answers_from_text(text, source=source, default_student=path.stem)
+
+
+# byte order marks: PowerShell's ``>`` writes UTF-16 LE with one, Notepad UTF-8 with one
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def read_answers_text(path: Path) -> str:
+    """An answers file as text: UTF-8, or UTF-8/UTF-16 with a byte order mark."""
+    source = str(path)
+
+    def fail(problem: str) -> InputError:
+        return InputError(source, "", problem)
+
+    limit = 2 * MAX_FILE  # UTF-16 takes two bytes for each character of ASCII
+    try:
+        with open_regular(path, max_bytes=limit, fail=fail) as handle:
+            data = read_at_most(handle, max_bytes=limit, fail=fail)
+    except OSError as exc:
+        raise fail(f"cannot read: {exc.strerror}") from None
+    encoding = next((name for bom, name in _BOMS if data.startswith(bom)), "utf-8")
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        raise fail("expected UTF-8 or UTF-16 text (is this a binary file?)") from None
+    if len(text) > MAX_FILE:
+        raise fail(f"an answers file is at most {MAX_FILE // 1024} KiB")
+    return text
 
 
 def answers_from_text(text: str, *, source: str, default_student: str) -> AnswerSheet:
@@ -58,10 +98,9 @@ def answers_from_text(text: str, *, source: str, default_student: str) -> Answer
     if "answers" not in top:
         raise InputError(source, "", "missing required key 'answers'")
     for key, node in top.items():
-        if key not in ("student", "answers"):
-            raise InputError(
-                source, key, "unknown key; expected student, answers", line=_line(node)
-            )
+        if key not in TOP_KEYS:
+            expected = ", ".join(TOP_KEYS)
+            raise InputError(source, key, f"unknown key; expected {expected}", line=_line(node))
     student = top.get("student")
     name = default_student
     if student is not None and not _is_null(student):
@@ -72,7 +111,40 @@ def answers_from_text(text: str, *, source: str, default_student: str) -> Answer
     if len(entries) > MAX_ANSWERS:
         raise InputError(source, "answers", f"expected at most {MAX_ANSWERS} answers")
     answers = tuple(_answer(key, node) for key, node in entries.items())
-    return AnswerSheet(source, name, answers)
+    return AnswerSheet(
+        source,
+        name,
+        answers,
+        points=_points(top.get("points"), source),
+        require_decimals=_count(top.get("require_decimals"), source, "require_decimals"),
+        sig_figs=_count(top.get("sig_figs"), source, "sig_figs"),
+    )
+
+
+def _points(node: Any, source: str) -> tuple[tuple[str, float], ...]:
+    if node is None or _is_null(node):
+        return ()
+    out = []
+    for key, value in _mapping(node, source, "points", "quantity: points pairs").items():
+        try:
+            worth = float(value.value) if isinstance(value, yaml.ScalarNode) else -1.0
+        except ValueError:
+            worth = -1.0
+        if not 0 <= worth <= MAX_POINTS:  # also refuses nan
+            raise InputError(
+                source, f"points.{key}", "expected a number of points ≥ 0", line=_line(value)
+            )
+        out.append((key, worth))
+    return tuple(out)
+
+
+def _count(node: Any, source: str, place: str) -> int | None:
+    if node is None or _is_null(node):
+        return None
+    text = str(node.value) if isinstance(node, yaml.ScalarNode) else ""
+    if not text.isdigit() or int(text) > 15:
+        raise InputError(source, place, "expected a whole number from 0 to 15", line=_line(node))
+    return int(text)
 
 
 def _mapping(node: Any, source: str, place: str, what: str) -> dict[str, Any]:

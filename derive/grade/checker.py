@@ -16,79 +16,38 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import sympy as sp
 
 from ..derivation.quantity import Derivation
-from ..errors import OptionError
+from ..errors import InputError, OptionError
 from ..numbers.arithmetic import Value
-from ..numbers.rounding import format_number, to_decimal
+from ..numbers.rounding import format_number
 from ..spec.limits import DERIVE, Limits
 from ..spec.load import load_network
 from ..spec.network import Network
 from ..spec.notation import free_symbols
 from .answers import Answer, AnswerSheet, NameIndex, load_answers
-from .equivalence import ANSWER_TIME, TooCostly, as_sympy, equivalent, exact_decimal
+from .carried import carry_forward
+from .diagnosis import diagnosis_of
+from .equivalence import (
+    ANSWER_TIME,
+    TooCostly,
+    as_decimal,
+    as_sympy,
+    equivalent,
+    exact_decimal,
+)
 from .key import Expectations
 from .mistakes import Candidate
-from .parse import Unreadable, parse_expression, parse_number
+from .parse import NAME, Unreadable, parse_expression, parse_number
+from .result import VERDICTS, GradeReport, Result, Verdict
+from .rules import AnswerTolerance, PrecisionRule, flipped_sign, too_few_digits
+from .sheet import Scoring, Sheet, load_sheet
 
-Verdict = Literal["correct", "wrong", "unreadable", "unknown"]
-VERDICTS: tuple[Verdict, ...] = ("correct", "wrong", "unreadable", "unknown")
+__all__ = ["VERDICTS", "AnswerTolerance", "Checker", "GradeReport", "Result", "Verdict", "grade"]
 DEFAULT_DECIMALS = 4
-
-
-@dataclass(frozen=True)
-class Result:
-    quantity: str
-    given: str
-    verdict: Verdict
-    expected: str = ""  # the exact value, at the student's precision
-    hand: str = ""  # the hand-calculation value at that precision
-    diagnosis: str = ""  # the mistake that reproduces a wrong answer, or why it is unreadable
-    mistake: str = ""  # its key in mistakes.MISTAKES
-    line: int | None = None
-
-
-@dataclass(frozen=True)
-class GradeReport:
-    source: str
-    student: str
-    precision: int
-    results: tuple[Result, ...]
-    symbolic: bool = False  # compared as expressions (the network keeps free symbols)
-
-    def counts(self) -> dict[str, int]:
-        found = Counter(r.verdict for r in self.results)
-        return {v: found.get(v, 0) for v in VERDICTS}
-
-    @property
-    def all_correct(self) -> bool:
-        return all(r.verdict == "correct" for r in self.results)
-
-
-_UNITS = [Decimal(1).scaleb(-k) for k in range(20)]
-
-
-@dataclass(frozen=True)
-class AnswerTolerance:
-    rtol: float | None = None
-    atol: float | None = None
-
-    def unit(self, decimals: int | None) -> Decimal | None:
-        """One unit of the last written decimal, when that is the rule here."""
-        if self.rtol is not None or self.atol is not None or decimals is None:
-            return None
-        return _UNITS[decimals] if decimals < len(_UNITS) else Decimal(1).scaleb(-decimals)
-
-    def of(self, decimals: int | None, value: Decimal) -> Decimal:
-        if self.rtol is not None or self.atol is not None:
-            rtol, atol = to_decimal(self.rtol or 0.0), to_decimal(self.atol or 0.0)
-            return atol + rtol * abs(value)
-        if decimals is None:  # a number written as an expression with no decimals: exact
-            return Decimal("1e-9") * max(Decimal(1), abs(value))
-        return Decimal(1).scaleb(-decimals)
 
 
 @dataclass
@@ -98,6 +57,8 @@ class Checker:
     network: Network
     decimals: int | None = None  # the hand-calculation precision; default: the student's
     tolerance: AnswerTolerance = field(default_factory=AnswerTolerance)
+    rule: PrecisionRule = field(default_factory=PrecisionRule)
+    scoring: Scoring = field(default_factory=Scoring)
 
     def __post_init__(self) -> None:
         self.expected = Expectations(self.network)
@@ -107,8 +68,35 @@ class Checker:
 
     def check(self, sheet: AnswerSheet) -> GradeReport:
         precision = self.precision(sheet)
-        results = tuple(self.result(a, precision) for a in sheet.answers if a.kind != "blank")
-        return GradeReport(sheet.source, sheet.student, precision, results, self.exact.symbolic)
+        answered = [a for a in sheet.answers if a.kind != "blank"]
+        results = [self.result(a, precision) for a in answered]
+        if not self.exact.symbolic and any(r.verdict == "wrong" for r in results):
+            results = carry_forward(
+                list(zip(answered, results, strict=True)),
+                model=self.expected.model(precision),
+                given=self.numbers(answered),
+                agrees=self.agrees,
+            )
+        scored = self.scoring.scored(results, canonical=self.canonical)
+        return GradeReport(sheet.source, sheet.student, precision, scored, self.exact.symbolic)
+
+    def canonical(self, name: str) -> str:
+        return self.exact.alias_of.get(name, name)
+
+    def numbers(self, answers: Sequence[Answer]) -> dict[str, tuple[Decimal, int | None]]:
+        """The student's readable numbers by canonical name: (value, decimals shown)."""
+        out: dict[str, tuple[Decimal, int | None]] = {}
+        for a in answers:
+            name = self.exact.alias_of.get(a.quantity, a.quantity)
+            if name not in self.exact:
+                continue
+            try:
+                value, decimals = self.read(a)
+            except Unreadable:
+                continue
+            if isinstance(value, Decimal):
+                out[name] = (value, decimals)
+        return out
 
     def precision(self, sheet: AnswerSheet) -> int:
         """The number of decimals most of the student's numbers show (ties: the larger)."""
@@ -144,8 +132,14 @@ class Checker:
             parsed = parse_expression(answer.text, self.symbols)
             if self.exact.symbolic:
                 return parsed.expr, parsed.decimals
-            return exact_decimal(parsed.expr), parsed.decimals
+            return exact_decimal(self.with_values(parsed.expr)), parsed.decimals
         raise Unreadable("expected a number or an expression in quotes")
+
+    def with_values(self, expr: sp.Expr) -> sp.Expr:
+        """An answer written with the network's own quantities (``2*(O3 - y)``), evaluated
+        with their exact values."""
+        values = {s: as_sympy(as_decimal(self.exact[s.name].value)) for s in expr.free_symbols}
+        return expr.xreplace(values) if values else expr
 
     def numeric_result(
         self, answer: Answer, given: Decimal, decimals: int | None, precision: int
@@ -153,14 +147,56 @@ class Checker:
         name = answer.quantity
         ref = self.expected.reference(precision, name)
         shown: dict[str, Any] = {"expected": ref.expected, "hand": ref.hand, "line": answer.line}
-        if self.agrees(given, decimals, ref.values):
+        broken: dict[str, Any] = self.broken_rule(
+            answer.text, given=given, values=ref.values, precision=precision
+        )
+        if broken and broken.get("mistake") != "sign":  # too few digits: no mistake is named
+            return Result(name, answer.text, "wrong", **shown, **broken)
+        if not broken and self.agrees(given, decimals, ref.values):
             return Result(name, answer.text, "correct", **shown)
         found = [
             c
             for c, values in self.expected.numeric_candidates(precision, name)
-            if self.agrees(given, decimals, values)
+            if self.reproduces(given, decimals, values, right=ref.values)
         ]
-        return Result(name, answer.text, "wrong", **shown, **_diagnosis(answer, found))
+        if broken.get("mistake") == "sign":  # only a sign mistake of the table explains it
+            found = [c for c in found if c.mistake == "sign"]
+        if broken and not found:
+            return Result(name, answer.text, "wrong", **shown, **broken)
+        return Result(name, answer.text, "wrong", **shown, **diagnosis_of(answer, found))
+
+    def broken_rule(
+        self, text: str, *, given: Decimal, values: tuple[Decimal, ...], precision: int
+    ) -> dict[str, str]:
+        """A flipped sign, or too few digits: wrong whatever the value."""
+        exact = values[0]
+        if flipped_sign(given, exact, values[1:]):
+            side = "positive" if exact > 0 else "negative"
+            says = f"{text} is what a flipped sign gives (the value is {side})"
+            return {"diagnosis": says, "mistake": "sign"}
+        tolerance_set = self.tolerance.rtol is not None or self.tolerance.atol is not None
+        why = too_few_digits(
+            text, exact=exact, rule=self.rule, precision=precision, tolerance_set=tolerance_set
+        )
+        return {"diagnosis": why} if why else {}
+
+    def reproduces(
+        self,
+        given: Decimal,
+        decimals: int | None,
+        values: tuple[Decimal, ...],
+        *,
+        right: tuple[Decimal, ...],
+    ) -> bool:
+        """A mistake's ``values`` give ``given``: within half a unit of its last decimal, at a
+        value that differs from the right ones at that precision (with --rtol/--atol: within
+        the tolerance)."""
+        unit = self.tolerance.unit(decimals)
+        if unit is None:
+            return self.agrees(given, decimals, values)
+        shown = {v.quantize(unit) for v in right}
+        half = unit / 2
+        return any(abs(given - v) <= half and v.quantize(unit) not in shown for v in values)
 
     def agrees(self, given: Decimal, decimals: int | None, values: tuple[Decimal, ...]) -> bool:
         unit = self.tolerance.unit(decimals)
@@ -185,7 +221,7 @@ class Checker:
         found = self.symbolic_mistakes(
             as_sympy(given), precision=precision, name=name, deadline=deadline
         )
-        return Result(name, answer.text, "wrong", **shown, **_diagnosis(answer, found))
+        return Result(name, answer.text, "wrong", **shown, **diagnosis_of(answer, found))
 
     def symbolic_mistakes(
         self, given: sp.Expr, *, precision: int, name: str, deadline: float
@@ -205,9 +241,6 @@ class Checker:
         return self.expected.hand(decimals)
 
 
-_NONE = "no common mistake reproduces it"
-
-
 def grade(
     network: str | Path,
     answers: Sequence[str | Path],
@@ -215,42 +248,50 @@ def grade(
     decimals: int | None = None,
     rtol: float | None = None,
     atol: float | None = None,
+    rule: PrecisionRule | None = None,
+    sheet: str | Path | None = None,
+    carried_credit: float = 1.0,
     limits: Limits = DERIVE,
 ) -> list[GradeReport]:
-    """Check every answers file against one network (derived once); bad files raise."""
+    """Check every answers file against one network (derived once). A bad network, sheet or
+    option raises; a bad answers file gets a report with its ``error``. ``rule`` (the digits
+    every answer needs) replaces the sheet's."""
     if decimals is not None and not 0 <= decimals <= 15:
         raise OptionError("decimals", f"must be between 0 and 15, not {decimals}")
     for option, value in (("rtol", rtol), ("atol", atol)):
         if value is not None and not (value >= 0 and math.isfinite(value)):
             raise OptionError(option, f"must be a number ≥ 0, not {value}")
-    sheets = [load_answers(path) for path in answers]
+    if not 0 <= carried_credit <= 1:
+        raise OptionError("carried_credit", f"must be between 0 and 1, not {carried_credit}")
+    questions: Sheet | None = load_sheet(sheet) if sheet is not None else None
+    if rule is None or rule == PrecisionRule():
+        rule = questions.rule if questions is not None else PrecisionRule()
     checker = Checker(
         load_network(network, limits=limits),
         decimals=decimals,
         tolerance=AnswerTolerance(rtol, atol),
+        rule=rule,
+        scoring=Scoring(questions, carried_credit),
     )
-    return [checker.check(sheet) for sheet in sheets]
+    return [check_file(checker, path) for path in answers]
 
 
-def _diagnosis(answer: Answer, found: list[Candidate]) -> dict[str, Any]:
-    """The first matching mistake of the table, and up to two others that give the same value
-    (with η = 0.5, leaving η out and doubling the gradient are the same number)."""
-    if not found:
-        return {"diagnosis": _NONE}
-    first, others = found[0], list[Candidate]()
-    for c in found[1:]:
-        if c.mistake != first.mistake and c.mistake not in [o.mistake for o in others]:
-            others.append(c)
-    text = f"{answer.text} is what {first.says}" + "".join(
-        f"; or what {c.says}" for c in others[:2]
-    )
-    return {"diagnosis": text, "mistake": first.mistake}
+def check_file(checker: Checker, path: str | Path) -> GradeReport:
+    """One answers file's report; a file that cannot be read is reported, not raised, so that
+    the other files are graded."""
+    try:
+        sheet = load_answers(path)
+    except InputError as exc:
+        unread = checker.scoring.unread_max()
+        return GradeReport(str(path), Path(path).stem, 0, (), error=str(exc), unread_max=unread)
+    return checker.check(sheet)
 
 
 def _symbols(d: Derivation) -> set[str]:
-    """Names a symbolic answer may use: the file's symbols, and quantities kept by name."""
+    """Names an answer may use: in a numeric network its quantities (evaluated with their
+    values); in a symbolic one the file's symbols, and quantities kept by name."""
     if not d.symbolic:
-        return set()
+        return {n for n in d.names() if NAME.fullmatch(n)}
     names = free_symbols(d.network)
     for q in d.quantities.values():
         if isinstance(q.value, sp.Basic):

@@ -24,11 +24,13 @@ MAX_DEPTH = 20  # nested parentheses, unary signs and powers
 MAX_LITERAL = 30  # characters of one number
 MAX_EXPONENT = 16  # |exponent| of ^ / **
 MAX_BITS = 2000  # size of an exact number built from powers
+MAX_LISTED = 12  # names listed when an unknown one is used
 
 TOKEN = re.compile(
     r"\s*(?:(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
     r"|(?P<name>[A-Za-z_σ][A-Za-z0-9_]*(?:\(L(?:-[1-9][0-9]?)?\))?)|(?P<op>\*\*|[-+*/^()·×−]))"
 )
+NAME = re.compile(r"[A-Za-z_σ][A-Za-z0-9_]*(?:\(L(?:-[1-9][0-9]?)?\))?")  # as TOKEN's names
 OPS = {"·": "*", "×": "*", "−": "-", "**": "^"}
 
 
@@ -85,16 +87,38 @@ def parse_expression(text: str, symbols: Collection[str]) -> Parsed:
     return Parsed(expr, parser.decimals)
 
 
+DECIMAL_COMMA = re.compile(r"\s*[-+−]?\d+,\d+\s*")
+MALFORMED = re.compile(r"[\d.]*\.\d*\.[\d.]*")  # 0.1.2, 1..2
+
+
 def _tokens(text: str) -> Iterator[tuple[str, str]]:
-    pos, end = 0, len(text.rstrip())
+    if DECIMAL_COMMA.fullmatch(text):
+        point = text.strip().replace(",", ".")
+        raise Unreadable(f"a decimal comma: write {_short(point)!r} with a decimal point")
+    pos, end, previous = 0, len(text.rstrip()), ("", "")
     while pos < end:
         match = TOKEN.match(text, pos)
         if match is None or match.end() == pos:
             raise Unreadable(f"unexpected character {text[pos:].strip()[:1]!r}")
         kind = match.lastgroup or "op"
         token = match.group(kind)
+        if kind == "num":
+            _well_formed(text, match.start(kind), previous=previous, token=token)
+        previous = (kind, token)
         yield kind, OPS.get(token, token)
         pos = match.end()
+
+
+def _well_formed(text: str, start: int, *, previous: tuple[str, str], token: str) -> None:
+    """A number right after a number: ``0.1.2`` or ``1..2`` (malformed), ``0.03 0.1`` (two)."""
+    malformed = MALFORMED.match(text, start)
+    if malformed is not None and malformed.end() > start:
+        raise Unreadable(f"a malformed number: {_short(malformed.group())!r}")
+    if previous[0] == "num":
+        raise Unreadable(
+            f"two numbers side by side ({_short(previous[1])!r} {_short(token)!r}):"
+            " a missing operator or a malformed number"
+        )
 
 
 class _Parser:
@@ -167,7 +191,9 @@ class _Parser:
             return _bounded(FUNCTIONS[text](argument))
         if text in self.symbols:
             return sp.Symbol(text)
-        allowed = ", ".join(sorted(self.symbols)) or "none in this network"
+        names = sorted(self.symbols)
+        allowed = ", ".join(names[:MAX_LISTED]) + (", …" if len(names) > MAX_LISTED else "")
+        allowed = allowed or "none in this network"
         raise Unreadable(f"unknown name {_short(text)!r} (symbols: {allowed})")
 
     def combine(self, op: str, left: sp.Expr, right: sp.Expr) -> sp.Expr:

@@ -221,7 +221,7 @@ def answers_schema() -> Schema:
     """The answers file of derive check (docs/check.md)."""
     answer = {
         "type": ["number", "string", "null"],
-        "description": "a number, an expression in quotes such as \"4.5*w - 1.5\", or blank",
+        "description": 'a number, an expression in quotes such as "4.5*w - 1.5", or blank',
     }
     return {
         "$schema": DIALECT,

@@ -12,6 +12,7 @@ import csv
 import io
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any, Literal
 
 from rich.console import Group, RenderableType
@@ -19,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ...derivation.names import display
-from ...derivation.quantity import GIVEN, Derivation
+from ...derivation.quantity import GIVEN, Derivation, Quantity
 from ...grade.checker import VERDICTS, GradeReport, Result
 from ..safe import csv_cell, safe_text
 from ..tables import house_table
@@ -30,29 +31,46 @@ COLUMNS = ("quantity", "given", "expected", "hand", "verdict", "diagnosis")
 def render_text(reports: Sequence[GradeReport]) -> RenderableType:
     """One file: every answer. Several: a student × verdict table, then each one's wrong answers."""
     if len(reports) == 1:
-        return Group(_heading(reports[0]), _answers(reports[0].results))
+        (report,) = reports
+        if report.error:
+            return _heading(report)
+        return Group(_heading(report), _answers(report.results))
     parts: list[RenderableType] = [_summary(reports)]
     for report in reports:
         wrong = [r for r in report.results if r.verdict != "correct"]
-        if wrong:
+        if report.error:
+            parts.append(_heading(report))
+        elif wrong:
             parts += [_heading(report), _answers(wrong)]
     return Group(*parts)
 
 
 def _table(title: str, *columns: str) -> Table:
-    numeric = [c for c in columns if c.lower() in ("given", "expected", "hand", *VERDICTS)]
+    right = ("given", "expected", "hand", "score", "max", *VERDICTS)
+    numeric = [c for c in columns if c.lower() in right]
     return house_table(title, *columns, right=numeric)
 
 
 def _heading(report: GradeReport) -> Text:
+    who = f"{safe_text(report.student)} ({safe_text(report.source)})"
+    if report.error:
+        return Text(f"{who}: {_points(report)}; cannot be read: {safe_text(report.error)}")
     counts = ", ".join(f"{n} {v}" for v, n in report.counts().items() if n)
     how = (
         "expressions compared with SymPy"
         if report.symbolic
         else f"hand calculation at {report.precision} decimals"
     )
-    who = f"{safe_text(report.student)} ({safe_text(report.source)})"
-    return Text(f"{who}: {counts or 'no answers'}; {how}")
+    return Text(f"{who}: {_points(report)}; {counts or 'no answers'}; {how}")
+
+
+def _points(report: GradeReport) -> str:
+    return f"{_number(report.score)}/{_number(report.max_score)} points"
+
+
+def _number(value: float) -> str:
+    """Points as written: 3, 2.5, 0.333."""
+    return f"{value:.3f}".rstrip("0").rstrip(".") if value == value else "nan"
 
 
 def _answers(results: Sequence[Result]) -> Table:
@@ -65,11 +83,15 @@ def _answers(results: Sequence[Result]) -> Table:
 
 
 def _summary(reports: Sequence[GradeReport]) -> Table:
-    table = _table("Students", "Student", "File", *VERDICTS)
+    """Students × verdicts, and each one's score."""
+    optional = ("carried", "missing")  # shown where some file has one
+    shown = [v for v in VERDICTS if v not in optional or any(r.counts()[v] for r in reports)]
+    table = _table("Students", "Student", "File", *shown, "Score")
     for report in reports:
         counts = report.counts()
         who = (safe_text(report.student), safe_text(report.source))
-        table.add_row(*who, *(str(counts[v]) for v in VERDICTS))
+        cells = ["-"] * len(shown) if report.error else [str(counts[v]) for v in shown]
+        table.add_row(*who, *cells, f"{_number(report.score)}/{_number(report.max_score)}")
     return table
 
 
@@ -82,6 +104,9 @@ def document(reports: Sequence[GradeReport]) -> dict[str, Any]:
                 "precision": report.precision,
                 "symbolic": report.symbolic,
                 "counts": report.counts(),
+                "score": report.score,
+                "max_score": report.max_score,
+                "error": report.error,
                 "results": [_result(r) for r in report.results],
             }
             for report in reports
@@ -99,6 +124,8 @@ def _result(r: Result) -> dict[str, Any]:
         "diagnosis": r.diagnosis,
         "mistake": r.mistake,
         "line": r.line,
+        "points": r.points,
+        "max_points": r.max_points,
     }
 
 
@@ -107,45 +134,150 @@ _JSON_ESCAPES = {c: f"\\u{c:04x}" for c in range(0x7F, 0xA0)}
 
 
 def render_json(reports: Sequence[GradeReport]) -> str:
-    return json.dumps(document(reports), indent=2, ensure_ascii=False).translate(_JSON_ESCAPES)
+    return _dumps(document(reports))
 
 
 def render_csv(reports: Sequence[GradeReport]) -> str:
+    """One row per answer (a file that cannot be read: one row with its error)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(("file", "student", *COLUMNS, "mistake"))
+    writer.writerow(("file", "student", *COLUMNS, *CSV_EXTRA))
     for report in reports:
+        total = (_number(report.score), _number(report.max_score))
+        if report.error:
+            blank = [""] * (len(COLUMNS) + 3)
+            cells: tuple[str, ...] = (report.source, report.student, *blank, *total, report.error)
+            writer.writerow([csv_cell(c) for c in cells])
         for r in report.results:
             row = (r.quantity, r.given, r.expected, r.hand, r.verdict, r.diagnosis, r.mistake)
-            cells = (report.source, report.student, *row)
+            points = (_number(r.points), _number(r.max_points))
+            cells = (report.source, report.student, *row, *points, *total, "")
             writer.writerow([csv_cell(c) for c in cells])
     return out.getvalue()
 
 
-ReportFormat = Literal["text", "json", "csv"]
+CSV_EXTRA = ("mistake", "points", "max_points", "score", "max_score", "error")
+
+
+def render_gradebook(reports: Sequence[GradeReport]) -> str:
+    """A wide CSV: one row per student, one column per question (the points earned), then
+    score, max and percent."""
+    questions = list(dict.fromkeys(r.quantity for report in reports for r in report.results))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(("student", "file", *questions, "score", "max", "percent", "error"))
+    for report in reports:
+        earned = {r.quantity: _number(r.points) for r in report.results}
+        percent = 100 * report.score / report.max_score if report.max_score else 0.0
+        cells = (
+            report.student,
+            report.source,
+            *(earned.get(q, "") for q in questions),
+            _number(report.score),
+            _number(report.max_score),
+            f"{percent:.1f}",
+            report.error,
+        )
+        writer.writerow([csv_cell(c) for c in cells])
+    return out.getvalue()
+
+
+def _output(r: Result) -> str:
+    """What a student reads for one answer (Gradescope's ``output``, PrairieLearn feedback)."""
+    parts = [f"{r.verdict}: {r.given}" if r.given else r.verdict]
+    if r.expected:
+        parts.append(f"expected {r.expected}")
+    if r.diagnosis:
+        parts.append(r.diagnosis)
+    return "; ".join(parts)
+
+
+def gradescope(report: GradeReport) -> dict[str, Any]:
+    """Gradescope's results.json for one submission."""
+    doc: dict[str, Any] = {
+        "score": report.score,
+        "max_score": report.max_score,
+        "output": report.error or f"{_number(report.score)}/{_number(report.max_score)} points",
+        "tests": [
+            {
+                "name": r.quantity,
+                "score": r.points,
+                "max_score": r.max_points,
+                "output": _output(r),
+            }
+            for r in report.results
+        ],
+    }
+    return doc
+
+
+def prairielearn(report: GradeReport) -> dict[str, Any]:
+    """PrairieLearn's grading data: gradable, score (0–1), feedback, partial_scores."""
+    return {
+        "gradable": not report.error,
+        "score": report.score / report.max_score if report.max_score else 0.0,
+        "feedback": {"message": report.error}
+        if report.error
+        else {r.quantity: _output(r) for r in report.results},
+        "partial_scores": {
+            r.quantity: {
+                "score": r.points / r.max_points if r.max_points else 0.0,
+                "weight": r.max_points,
+                "feedback": _output(r),
+            }
+            for r in report.results
+        },
+    }
+
+
+def _one(reports: Sequence[GradeReport], make: Callable[[GradeReport], Any]) -> str:
+    """One submission's document (the autograders grade one at a time); several: a list."""
+    docs = [make(report) for report in reports]
+    return _dumps(docs[0] if len(docs) == 1 else docs)
+
+
+def _dumps(doc: Any) -> str:
+    return json.dumps(doc, indent=2, ensure_ascii=False).translate(_JSON_ESCAPES)
+
+
+ReportFormat = Literal["text", "json", "csv", "gradebook", "gradescope", "prairielearn"]
 REPORTS: dict[ReportFormat, Callable[[Sequence[GradeReport]], Any]] = {
     "text": render_text,
     "json": render_json,
     "csv": render_csv,
+    "gradebook": render_gradebook,
+    "gradescope": lambda reports: _one(reports, gradescope),
+    "prairielearn": lambda reports: _one(reports, prairielearn),
 }
 
 
-def render(reports: Sequence[GradeReport], fmt: ReportFormat) -> Any:
+def render(
+    reports: Sequence[GradeReport], fmt: ReportFormat, *, hide_expected: bool = False
+) -> Any:
+    """``hide_expected``: verdicts and hints without the right values (for self-checking)."""
+    if hide_expected:
+        reports = [
+            replace(report, results=tuple(replace(r, expected="", hand="") for r in report.results))
+            for report in reports
+        ]
     return REPORTS[fmt](reports)
 
 
-def template(d: Derivation) -> str:
-    """A blank answers file listing every computed quantity (aliases too), by section."""
+def template(d: Derivation, quantities: Sequence[Quantity] | None = None) -> str:
+    """A blank answers file listing the computed ``quantities`` (default: all; aliases too), by
+    section: the sheet handed out, and (with points or a digit rule added) graded against."""
     lines = [
         # safe_text leaves no line break (a YAML comment ends at one) nor a character YAML refuses
         f"# Answers for {safe_text(d.network.title)} ({safe_text(d.network.source)}).",
         "# Fill in numbers (keep the decimals you worked with) or, for symbolic questions,",
         '# an expression in quotes such as "4.5*w - 1.5". Blank answers are not graded.',
+        "# Teachers (derive check --sheet): points per question, default 1, and the digits",
+        "# every answer needs, e.g. points: {C: 2} and require_decimals: 4 (or sig_figs: 3).",
         "student:",
         "answers:",
     ]
     section = ""
-    for q in d.quantities.values():
+    for q in d.quantities.values() if quantities is None else quantities:
         if q.section == GIVEN:
             continue
         if q.section != section:
