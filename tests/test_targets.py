@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,17 @@ def test_numeric_one_hot_targets_keep_the_general_formula(tmp_path: Path) -> Non
     dz = [q for q in d.steps if q.name.startswith("dC/dz") and q.layer == 2]
     assert dz and all(len(sp.Add.make_args(q.value)) == 2 for q in dz), [q.value for q in dz]
     assert any("sum to one" in a for a in d.assumptions)
+
+
+@pytest.mark.parametrize("decimals", [4, 12])
+def test_by_hand_softmax_with_cross_entropy_carries_o_minus_y(decimals: int) -> None:
+    """A person writes ∂C/∂z_j = O_j − y_j; summing the rounded Jacobian terms drifts from it
+    (a correctly carried 0.504998396209 at 12 decimals was rejected). The sum stays shown."""
+    net = load_network(CASES / "softmax-classifier.yaml")
+    d = derive(net, carry="rounded", decimals=decimals)
+    for j, y in zip((3, 4, 5), net.examples[0].target, strict=True):
+        q = d[f"dC/dz{j}"]
+        assert q.value == d[f"O{j}"].value - Decimal(repr(float(y)))
+        assert q.chain is not None and len(sp.Add.make_args(q.chain)) == 3  # the Jacobian sum
+    exact = derive(net)
+    assert exact["dC/dz3"].formula == exact["dC/dz3"].chain  # exact mode: the sum, unchanged

@@ -89,7 +89,8 @@ class Builder:
         self.step = 0
         self.many = len(network.examples) > 1
         self.layer_params = parameters_by_layer(network, (name for name, _ in self.params))
-        self.distribution = symbolic and COSTS[network.cost].distribution
+        self.distribution_cost = COSTS[network.cost].distribution
+        self.distribution = symbolic and self.distribution_cost
         self.sum_to_one = self._summing_to_one() if self.distribution else frozenset()
         self.assumptions: list[str] = []
 
@@ -191,6 +192,16 @@ class Builder:
     def _sum_to_one_note(self) -> str:
         why = "declared one_hot" if self.net.one_hot else "their numbers sum to one"
         return f"Σ y = 1: each example's targets sum to one ({why}), used to simplify ∂C/∂z"
+
+    def writes_o_minus_y(self, layer: int, example: int) -> bool:
+        """By hand, softmax with cross-entropy gives ∂C/∂z_j = O_j − y_j where the targets sum
+        to one: a person carries that, not the sum of rounded Jacobian terms (which drifts)."""
+        if self.carry != "rounded" or layer != self.net.depth or not self.distribution_cost:
+            return False
+        if self.net.layer(layer).activation.name != "softmax":
+            return False
+        targets = self.net.examples[example].target
+        return self.net.one_hot or abs(sum(float(t) for t in targets) - 1.0) <= 1e-12
 
     def sfx(self, name: str, example: int) -> str:
         return per_example(name, example + 1 if self.many else None)

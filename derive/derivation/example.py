@@ -27,6 +27,7 @@ class Recorder(Protocol):
     @property
     def layer_params(self) -> dict[int, LayerParameters]: ...
     def sfx(self, name: str, example: int) -> str: ...
+    def writes_o_minus_y(self, layer: int, example: int) -> bool: ...
     def given(self, name: str, entry: Entry, **meta: Any) -> None: ...
     def define(
         self,
@@ -159,8 +160,12 @@ class ExampleChain:
         bias = self.bias_name(l, j)
         if bias is not None and self.local(self.n(z), bias) == 1:
             aliases = (self.p("C", bias),)
-        formula = ordered_add(*terms)
-        self.step(self.p("C", z), formula, l, chain=formula, aliases=aliases)
+        chain = ordered_add(*terms)
+        formula = chain
+        if self.b.writes_o_minus_y(l, self.e):  # the Jacobian sum stays shown as the reason
+            target = S(self.n(namer.target(j)))
+            formula = ordered_add(S(self.act(l, j)), ordered_mul(sp.S.NegativeOne, target))
+        self.step(self.p("C", z), formula, l, chain=chain, aliases=aliases)
 
     def d_weights(self, l: int, j: int) -> None:
         """∂C/∂w = ∂C/∂z_j · ∂z_j/∂w for each weight into neuron j."""
