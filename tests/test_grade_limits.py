@@ -24,7 +24,7 @@ from derive.grade.answers import answers_from_text
 from derive.grade.checker import Checker, GradeReport, Result, grade
 from derive.grade.equivalence import EXPAND_WORK, TooCostly, equivalent, expansion_work
 from derive.grade.key import PartialHand
-from derive.grade.mistakes import Graph
+from derive.grade.recompute import Graph
 from derive.numbers.arithmetic import DecimalArithmetic
 from derive.numbers.rounding import format_number
 from derive.spec.load import load_network

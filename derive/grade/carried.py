@@ -19,7 +19,7 @@ from ..errors import DeriveError
 from ..numbers.arithmetic import Value
 from .answers import Answer
 from .equivalence import ANSWER_TIME, as_decimal
-from .mistakes import DependencyModel
+from .recompute import DependencyModel
 from .result import Result
 
 TRIED = 8  # wrong answers tried as the source of a carried error, nearest first

@@ -40,8 +40,8 @@ from .equivalence import (
     exact_decimal,
 )
 from .key import Expectations
-from .mistakes import Candidate
 from .parse import NAME, Unreadable, parse_expression, parse_number
+from .recompute import Candidate
 from .result import VERDICTS, GradeReport, Result, Verdict
 from .rules import AnswerTolerance, PrecisionRule, flipped_sign, too_few_digits
 from .sheet import Scoring, Sheet, load_sheet

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from .answers import Answer
-from .mistakes import Candidate
+from .recompute import Candidate
 
 _NONE = "no common mistake reproduces it"
 

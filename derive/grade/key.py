@@ -20,7 +20,8 @@ from ..numbers.arithmetic import Arithmetic, DecimalArithmetic, FloatArithmetic,
 from ..numbers.rounding import format_number
 from ..spec.network import Network
 from .equivalence import as_decimal
-from .mistakes import Candidate, DependencyModel, Drift, Graph, World, candidates
+from .mistakes import candidates
+from .recompute import Candidate, DependencyModel, Drift, Graph, World
 
 K = TypeVar("K")
 V = TypeVar("V")
