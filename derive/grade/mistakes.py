@@ -8,8 +8,12 @@ a mistake, write a function ``(model, target) -> Iterator[Candidate]`` and add a
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
+
+import sympy as sp
 
 from ..derivation.names import display as show
 from ..derivation.names import (
@@ -17,9 +21,11 @@ from ..derivation.names import (
     is_gradient,
     is_partial,
     split_example,
+    split_partial,
+    updated,
     updated_param,
 )
-from ..derivation.quantity import COST, UPDATE
+from ..derivation.quantity import AVERAGE, BACKWARD, COST, UPDATE, Quantity
 from ..numbers.arithmetic import Value
 from .recompute import Candidate, DependencyModel, Lookup
 
@@ -112,6 +118,90 @@ def _drift(m: DependencyModel, target: str) -> Iterator[Candidate]:
         yield Candidate("rounding_drift", says, hand)
 
 
+def _updated_weights(m: DependencyModel, target: str) -> Iterator[Candidate]:
+    """∂C/∂O of a hidden neuron, Σ ∂C/∂z·w, with the weights already updated (new_w)."""
+    for q in m.graph.sections.get(BACKWARD, []):
+        terms = _weighted_terms(m, q)
+        if terms and m.graph.reaches(target, q.name):
+            shown = ", ".join(updated(w) for _, w in terms)
+            says = f"the updated weights ({shown}) in {show(q.name)} give"
+            yield m.candidate("updated_weights", target, q.name, _with_updated(terms), says)
+
+
+def _with_updated(terms: list[tuple[str, str]]) -> Callable[[Lookup], Value]:
+    return lambda v: _sum(v(dz) * v(updated(w)) for dz, w in terms)
+
+
+def _weighted_terms(m: DependencyModel, q: Quantity) -> list[tuple[str, str]]:
+    """(∂C/∂z, w) of each term of a formula Σ ∂C/∂z·w, where every w is a parameter."""
+    if q.formula is None or not is_gradient(split_example(q.name)[0]):
+        return []
+    out = []
+    for term in sp.Add.make_args(q.formula):
+        names = [f.name for f in sp.Mul.make_args(term) if f.is_Symbol]
+        if len(names) != 2 or names[1] not in m.d.parameters or not is_gradient(names[0]):
+            return []
+        out.append((names[0], names[1]))
+    return out if all(updated(w) in m.d for _, w in out) else []
+
+
+def _softmax_diagonal(m: DependencyModel, target: str) -> Iterator[Candidate]:
+    """∂C/∂z_j of a softmax layer from its diagonal Jacobian term only (∂C/∂O_j·∂O_j/∂z_j)."""
+    for q in m.graph.sections.get(BACKWARD, []):
+        terms = sp.Add.make_args(q.chain) if q.chain is not None else ()
+        diagonal = [t for t in terms if _is_diagonal(t)]
+        if len(terms) > 1 and len(diagonal) == 1 and m.graph.reaches(target, q.name):
+            first, second = (f.name for f in sp.Mul.make_args(diagonal[0]))
+            says = (
+                f"the diagonal term alone, {show(first)}·{show(second)}, for {show(q.name)} gives"
+            )
+            yield m.candidate("softmax_diagonal", target, q.name, _product(first, second), says)
+
+
+def _is_diagonal(term: sp.Expr) -> bool:
+    """∂C/∂O_j·∂O_j/∂z_j: the second factor's output and sum share their index."""
+    factors = [f for f in sp.Mul.make_args(term) if f.is_Symbol]
+    parts = split_partial(split_example(factors[-1].name)[0]) if len(factors) == 2 else None
+    return parts is not None and parts[0][1:] == parts[1][1:]
+
+
+def _log10(m: DependencyModel, target: str) -> Iterator[Candidate]:
+    """A cross-entropy with log base 10: the cost and its ∂C/∂O divided by ln 10."""
+    if not m.d.network.cost.endswith("cross_entropy"):
+        return
+    starts = [q.name for q in m.graph.sections.get(COST, [])]
+    for at in [*starts, *m.graph.output_gradients]:
+        if m.graph.reaches(target, at):
+            says = f"log base 10 in place of ln in {show(at)} gives"
+            yield m.candidate("log10", target, at, _over_ln10(at), says)
+
+
+def _over_ln10(name: str) -> Callable[[Lookup], Value]:
+    def wrong(v: Lookup) -> Value:
+        value = v(name)
+        return value / (Decimal(10).ln() if isinstance(value, Decimal) else math.log(10))
+
+    return wrong
+
+
+def _batch_size(m: DependencyModel, target: str) -> Iterator[Candidate]:
+    """The mean over the examples summed, not averaged, or averaged and divided again."""
+    n = len(m.d.network.examples)
+    for q in m.graph.sections.get(AVERAGE, []):
+        if n > 1 and m.graph.reaches(target, q.name):
+            total = f"the sum over the {n} examples in place of their mean in {show(q.name)} gives"
+            twice = f"the mean divided by the batch size again in {show(q.name)} gives"
+            yield m.candidate("batch_size", target, q.name, _scaled(q.name, n), total)
+            yield m.candidate("batch_size", target, q.name, _scaled(q.name, -n), twice)
+
+
+def _sum(values: Iterator[Value]) -> Value:
+    total: Value = 0
+    for v in values:
+        total = total + v
+    return total
+
+
 @dataclass(frozen=True)
 class Mistake:
     key: str
@@ -128,6 +218,10 @@ MISTAKES: tuple[Mistake, ...] = (
     Mistake("wrong_activation", "the wrong previous activation", _wrong_activation),
     Mistake("sign", "a flipped sign", _sign),
     Mistake("rounding_drift", "rounding drift", _drift),
+    Mistake("updated_weights", "updated weights used in the backward pass", _updated_weights),
+    Mistake("softmax_diagonal", "the softmax Jacobian's diagonal only", _softmax_diagonal),
+    Mistake("log10", "log base 10 in a cross-entropy", _log10),
+    Mistake("batch_size", "a batch mean summed or divided twice", _batch_size),
 )
 
 
