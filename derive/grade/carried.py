@@ -19,7 +19,7 @@ from ..errors import DeriveError
 from ..numbers.arithmetic import Value
 from .answers import Answer
 from .equivalence import ANSWER_TIME, as_decimal
-from .recompute import DependencyModel
+from .recompute import DependencyModel, Overlay
 from .result import Result
 
 TRIED = 8  # wrong answers tried as the source of a carried error, nearest first
@@ -115,7 +115,7 @@ def _recomputed(
         return ()
     for world in model.worlds:
         arith = world.arithmetic
-        env: dict[str, Value] = _Yours(world.env)
+        env: dict[str, Value] = Overlay(world.env)
         for name, (number, _) in given.items():
             if name != target:
                 for alias in (name, *d[name].aliases):
@@ -131,17 +131,3 @@ def _recomputed(
         except (DeriveError, ArithmeticError, TypeError, ValueError):
             continue
     return tuple(out)
-
-
-class _Yours(dict[str, Value]):
-    """The student's values over the derivation's, which stay unchanged."""
-
-    def __init__(self, base: dict[str, Value]) -> None:
-        super().__init__()
-        self.base = base
-
-    def __missing__(self, key: str) -> Value:
-        return self.base[key]
-
-    def __contains__(self, key: object) -> bool:
-        return dict.__contains__(self, key) or key in self.base

@@ -159,7 +159,7 @@ class DependencyModel:
         out: list[Value] = []
         path = self.graph.path(target, at)
         for world in self.worlds:
-            env = _Overlay(world.env)  # copying a 40,000-name env per candidate cost seconds
+            env = Overlay(world.env)  # copying a 40,000-name env per candidate cost seconds
             arith = world.arithmetic
             value, current = wrong(env.__getitem__), at
             for name in path:
@@ -174,7 +174,7 @@ class DependencyModel:
         return Candidate(key, says, self.recompute(target, at, wrong))
 
 
-class _Overlay(dict[str, Value]):
+class Overlay(dict[str, Value]):
     """New values over a base mapping, which stays unchanged."""
 
     def __init__(self, base: dict[str, Value]) -> None:
