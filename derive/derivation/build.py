@@ -91,7 +91,7 @@ class Builder:
         self.layer_params = parameters_by_layer(network, (name for name, _ in self.params))
         self.distribution_cost = COSTS[network.cost].distribution
         self.distribution = symbolic and self.distribution_cost
-        self.sum_to_one = self._summing_to_one() if self.distribution else frozenset()
+        self.sum_to_one = self._summing_to_one() if self.distribution_cost else frozenset()
         self.assumptions: list[str] = []
 
     def given(self, name: str, entry: Entry, **meta: Any) -> None:
@@ -198,10 +198,8 @@ class Builder:
         to one: a person carries that, not the sum of rounded Jacobian terms (which drifts)."""
         if self.carry != "rounded" or layer != self.net.depth or not self.distribution_cost:
             return False
-        if self.net.layer(layer).activation.name != "softmax":
-            return False
-        targets = self.net.examples[example].target
-        return self.net.one_hot or abs(sum(float(t) for t in targets) - 1.0) <= 1e-12
+        softmax = self.net.layer(layer).activation.name == "softmax"
+        return softmax and example in self.sum_to_one
 
     def sfx(self, name: str, example: int) -> str:
         return per_example(name, example + 1 if self.many else None)

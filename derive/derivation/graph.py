@@ -20,11 +20,12 @@ from typing import Final
 
 import sympy as sp
 
-from ..errors import OptionError, UsageError
+from ..errors import UsageError
 from ..numbers.arithmetic import EvaluationError, FloatArithmetic, Value, arithmetic_for
 from ..spec.notation import namer_for
 from .names import ETA, gradient, gradient_of, is_gradient, partial, per_example, split_example
 from .quantity import COST, FORWARD, GIVEN, Derivation, S
+from .selection import check_example
 
 MAX_DRAWN: Final = 8  # neurons drawn per layer; a wider layer shows its first 6, ⋮, its last
 CURVE_POINTS: Final = 61
@@ -73,10 +74,9 @@ def drawn(size: int, limit: int = MAX_DRAWN) -> tuple[tuple[int, ...], int]:
 
 def example_of(d: Derivation, example: int | None) -> int | None:
     """``example`` checked (1-based); None for a file with one example."""
-    count = len(d.network.examples)
-    if example is not None and not 1 <= example <= count:
-        raise OptionError("example", f"must be between 1 and {count}, not {example}")
-    return example if count > 1 else None
+    if example is not None:
+        check_example(d, example)
+    return example if len(d.network.examples) > 1 else None
 
 
 def network_shape(d: Derivation, *, example: int | None = None) -> Shape:

@@ -37,12 +37,17 @@ def select(derivation: Derivation, pattern: str) -> list[Quantity]:
     return chosen
 
 
-def of_example(derivation: Derivation, example: int) -> set[str]:
-    """The names example K (1-based) shows: its own quantities and those of no one example
-    (parameters, the average, the updates)."""
+def check_example(derivation: Derivation, example: int) -> None:
+    """``example`` names one of the file's examples (1-based)."""
     count = len(derivation.network.examples)
     if not 1 <= example <= count:
         raise OptionError("example", f"must be between 1 and {count}, not {example}")
+
+
+def of_example(derivation: Derivation, example: int) -> set[str]:
+    """The names example K (1-based) shows: its own quantities and those of no one example
+    (parameters, the average, the updates)."""
+    check_example(derivation, example)
     return {q.name for q in derivation.quantities.values() if q.example in (None, example)}
 
 
