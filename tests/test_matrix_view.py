@@ -13,8 +13,8 @@ from derive import derive, load_network
 from derive.cli.app import app
 from derive.derivation.names import partial
 from derive.derivation.quantity import Derivation
-from derive.derivation.vector import backward_matrices
-from derive.render.vector import matrix_text, vector_text
+from derive.derivation.vector import backward_matrices, forward_vectors
+from derive.render.vector import matrix_text, render, vector_text
 from derive.spec.notation import namer_for
 
 from .conftest import CASES, Golden
@@ -92,7 +92,10 @@ def test_matrix_view_text(golden: Golden) -> None:
         app, ["explain", str(CASES / "blog-2-3-1.yaml"), "--view", "matrix"]
     )
     assert result.exit_code == 0, result.output
-    assert "δ^1 = ((W^2)ᵀ δ^2) ⊙ σ'(z^1) = [-0.0029, 5.257e-06, -0.0013]" in result.output
+    assert (
+        "  BP2  δ^(1) = ((W^(2))ᵀ δ^(2)) ⊙ σ'(z^(1)) = [-0.0029, 5.257e-06, -0.0013]   "
+        "(steps 9, 14, 19)"
+    ) in result.output.splitlines()
     golden.check("scale/matrix-blog-2-3-1.txt", result.output)
 
 
@@ -110,5 +113,65 @@ def test_symbolic_network_without_biases() -> None:
         app, ["explain", str(CASES / "laan-1-1-1.yaml"), "--view", "matrix"]
     )
     assert result.exit_code == 0, result.output
-    assert "∂C/∂W^1 = δ^1 (a^0)ᵀ = [4.5 · w - 1.5]  (1×1)" in result.output
-    assert "∂C/∂b" not in result.output  # the file has no biases
+    assert "BP4  ∂C/∂W^(1) = δ^(1) (a^(0))ᵀ = [4.5 · w - 1.5]  (1×1)   (step 4)" in result.output
+    assert "∂C/∂b^(" not in result.output  # the file has no biases
+
+
+@pytest.mark.parametrize("case", SMALL)
+def test_rounded_matrix_view_is_the_rounded_steps_entry_by_entry(case: str) -> None:
+    """With --carry rounded every vector entry is the hand-rounded step itself (the blog's
+    δ^(1)_2 is −0.0012 as in step 19, not the unrounded product's −0.0013)."""
+    d = derive(load_network(CASES / f"{case}.yaml"), carry="rounded")
+    namer, many = namer_for(d.network), len(d.network.examples) > 1
+    for e in range(len(d.network.examples)):
+        sfx = f"[{e + 1}]" if many else ""
+        for m in backward_matrices(d, e):
+            weights = d.params_by_layer[m.layer].weights
+            for j, delta in enumerate(m.delta):
+                assert delta == d[partial("C", namer.z(m.layer, j)) + sfx].value
+                for k, grad in enumerate(m.grad_w[j]):
+                    assert grad == d[partial("C", weights[j][k]) + sfx].value
+            for k, grad_a in enumerate(m.grad_a):
+                assert grad_a == d[partial("C", namer.act(m.layer, k)) + sfx].value
+        for f in forward_vectors(d, e):
+            assert f.z == [d[name].value for name in f.z_names]
+
+
+def test_rounded_blog_matrix_text_shows_the_hand_values() -> None:
+    d = derive(load_network(CASES / "blog-2-3-1.yaml"), carry="rounded")
+    text = render(d)
+    assert "[-0.0029, 0.0000, -0.0012]   (steps 9, 14, 19)" in text
+    assert "[-0.0568, 0.0316, -0.0050]   (steps 7, 12, 17)" in text
+    assert "-0.0013" not in text and "-0.0260" not in text
+
+
+def test_each_entry_names_its_step() -> None:
+    d = derive(load_network(CASES / "blog-2-3-1.yaml"))
+    top, hidden = backward_matrices(d)
+    assert (top.grad_a_steps, top.jacobian_steps, top.delta_steps) == ([1], [2], [3])
+    assert top.grad_w_steps == [[4, 5, 6]]
+    assert hidden.delta_steps == [d[f"dC/dz{j}"].step for j in range(3)] == [9, 14, 19]
+    assert hidden.grad_w_steps == [[10, 11], [15, 16], [20, 21]]
+    # a wrong step number would be caught: the steps are the quantities' own
+    assert all(d[f"dC/dw{k}"].step == s for k, s in zip((0, 1), (10, 11), strict=True))
+
+
+def test_forward_pass_in_vector_form() -> None:
+    d = derive(load_network(CASES / "blog-2-3-1.yaml"))
+    first, second = forward_vectors(d)
+    assert first.z_names == ("z0", "z1", "z2") and second.a_names == ("O3",)
+    for f in (first, second):
+        assert f.z == pytest.approx([d[n].value for n in f.z_names], rel=1e-12)
+    text = render(d)
+    assert "  z^(1) = W^(1) a^(0) + b^(1) = [2.8700, 8.7000, 0.1500] = [z0, z1, z2]" in text
+    assert "BP1" in text and "BP2" in text and "BP3" in text and "BP4" in text
+
+
+def test_latex_has_the_matrix_form_of_the_blog() -> None:
+    from derive.render.document.latex import render as latex
+
+    tex = latex(derive(load_network(CASES / "blog-2-3-1.yaml"), carry="rounded"))
+    assert "Matrix form" in tex and r"\text{BP2: }\delta^{(1)}" in tex
+    assert "The entries of $\\delta^{(1)}$ are steps 9, 14, 19." in tex
+    # the hand-rounded −0.0012 of step 19, in the matrix as in the step
+    assert r"-0.0029 \\ 0.0000 \\ -0.0012" in tex

@@ -1,13 +1,17 @@
 """Backpropagation in vector form, one layer at a time, from a derivation's values.
 
-    δ^L = ∇_a C ⊙ σ'(z^L)                  (softmax: δ^L = (∂a/∂z)ᵀ ∇_a C)
-    δ^l = ((W^{l+1})ᵀ δ^{l+1}) ⊙ σ'(z^l)
-    ∂C/∂b^l = δ^l,   ∂C/∂W^l = δ^l (a^{l−1})ᵀ
+    forward  z^l = W^l a^{l−1} + b^l,   a^l = σ(z^l)
+    BP1      δ^L = ∇_a C ⊙ σ'(z^L)                  (softmax: δ^L = (∂a/∂z)ᵀ ∇_a C)
+    BP2      δ^l = ((W^{l+1})ᵀ δ^{l+1}) ⊙ σ'(z^l)
+    BP3      ∂C/∂b^l = δ^l
+    BP4      ∂C/∂W^l = δ^l (a^{l−1})ᵀ
 
 The vectors and matrices are computed here by matrix arithmetic from the given weights, the
 forward values and the local derivatives (∇_a C, σ'(z)) of the derivation, independently of the
-scalar chain-rule steps, so that a test can check the two agree element by element. Plain Python
-lists: ``derive explain`` never imports NumPy.
+scalar chain-rule steps, so that a test can check the two agree element by element. Each entry
+is finished by the derivation's own arithmetic, so that with hand rounding an entry is rounded
+where the scalar step is (−0.0012, not the unrounded product's −0.0013). Beside each entry is
+the number of the scalar step it is. Plain Python lists: ``derive explain`` never imports NumPy.
 """
 
 from __future__ import annotations
@@ -16,18 +20,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..functions import ACTIVATIONS
+from ..functions import ACTIVATIONS, COSTS
+from ..numbers.arithmetic import Arithmetic, arithmetic_for
 from ..spec.notation import namer_for
 from .names import partial, per_example
 from .quantity import Derivation
 
 Vector = list[Any]
 Matrix = list[list[Any]]
+Steps = list[int | None]  # the step number of each entry (None: not a numbered step)
 
 
 @dataclass(frozen=True)
 class LayerMatrices:
-    """One layer's backward pass for one example, in vector form."""
+    """One layer's backward pass for one example, in vector form, with the steps it is."""
 
     layer: int
     grad_a: Vector  # ∂C/∂a^l: ∇_a C for the output layer, (W^{l+1})ᵀ δ^{l+1} below it
@@ -35,60 +41,150 @@ class LayerMatrices:
     elementwise: bool
     delta: Vector  # δ^l = ∂C/∂z^l = ∂C/∂b^l
     grad_w: Matrix  # δ^l (a^{l−1})ᵀ
+    grad_a_steps: Steps
+    jacobian_steps: Steps  # the diagonal's
+    delta_steps: Steps
+    grad_w_steps: list[Steps]
+    output_error: bool  # δ^L = a^L − y, as hand calculation carries softmax + cross-entropy
 
 
-def _example(d: Derivation, example: int) -> int | None:
-    """The 1-based example number in names, or None when the file has one example."""
-    return example + 1 if len(d.network.examples) > 1 else None
+@dataclass(frozen=True)
+class ForwardLayer:
+    """One layer's forward pass for one example: z^l by matrix arithmetic, a^l as derived."""
+
+    layer: int
+    z: Vector
+    a: Vector
+    z_names: tuple[str, ...]
+    a_names: tuple[str, ...]
+    biased: bool
 
 
-def _value(d: Derivation, name: str) -> Any:
-    return d[name].value
+class _Names:
+    """The names of one example's quantities, and their values and step numbers."""
+
+    def __init__(self, d: Derivation, example: int) -> None:
+        self.d, self.namer = d, namer_for(d.network)
+        self.ex = example + 1 if len(d.network.examples) > 1 else None
+
+    def n(self, name: str) -> str:
+        return per_example(name, self.ex)
+
+    def values(self, names: Sequence[str]) -> Vector:
+        return [self.d[n].value for n in names]
+
+    def steps(self, names: Sequence[str]) -> Steps:
+        return [self.d[n].step if n in self.d else None for n in names]
+
+    def acts(self, l: int, *, base: bool = False) -> list[str]:
+        names = [self.namer.act(l, j) for j in range(self.d.network.sizes[l])]
+        return names if base else [self.n(a) for a in names]
+
+    def zs(self, l: int, *, base: bool = False) -> list[str]:
+        names = [self.namer.z(l, j) for j in range(self.d.network.sizes[l])]
+        return names if base else [self.n(z) for z in names]
+
+    def grads(self, names: Sequence[str]) -> list[str]:
+        """∂C/∂(each name) in this example; ``names`` without the example's suffix."""
+        return [self.n(partial("C", n)) for n in names]
+
+
+def _arithmetic(d: Derivation) -> Arithmetic:
+    return arithmetic_for(d.carry, d.decimals, symbolic=d.symbolic)
 
 
 def _weights(d: Derivation, l: int) -> Matrix:
-    namer, rows = namer_for(d.network), d.network.layer(l).weights
-    return [
-        [_value(d, e if isinstance(e, str) else namer.weight(l, j, k)) for k, e in enumerate(row)]
-        for j, row in enumerate(rows)
-    ]
+    return [[d[w].value for w in row] for row in d.params_by_layer[l].weights]
 
 
-def _jacobian(d: Derivation, *, l: int, ex: int | None) -> tuple[Matrix, bool]:
+def _jacobian(d: Derivation, names: _Names, l: int) -> tuple[Matrix, bool, Steps]:
     """∂a_i/∂z_j from the derivation's local-derivative steps (diagonal if elementwise)."""
-    namer, size = namer_for(d.network), d.network.sizes[l]
-    activation = d.network.layer(l).activation
-    elementwise = ACTIVATIONS[activation.name].elementwise
+    size, namer = d.network.sizes[l], names.namer
+    elementwise = ACTIVATIONS[d.network.layer(l).activation.name].elementwise
+
+    def name(i: int, j: int) -> str:
+        return names.n(partial(namer.act(l, i), namer.z(l, j)))
 
     def entry(i: int, j: int) -> Any:
-        if elementwise and i != j:
-            return 0
-        return _value(d, per_example(partial(namer.act(l, i), namer.z(l, j)), ex))
+        return 0 if elementwise and i != j else d[name(i, j)].value
 
-    return [[entry(i, j) for j in range(size)] for i in range(size)], elementwise
+    diagonal = names.steps([name(j, j) for j in range(size)])
+    return [[entry(i, j) for j in range(size)] for i in range(size)], elementwise, diagonal
+
+
+def forward_vectors(d: Derivation, example: int = 0) -> list[ForwardLayer]:
+    """Every layer's z^l = W^l a^{l−1} + b^l (matrix arithmetic) and a^l, input side first."""
+    names, arith = _Names(d, example), _arithmetic(d)
+    out = []
+    for l in range(1, d.network.depth + 1):
+        prev = names.values(names.acts(l - 1))
+        group = d.params_by_layer[l]
+        z = [_dot(row, prev) for row in _weights(d, l)]
+        biases = [group.bias(j) for j in range(len(z))]
+        z = [zj + d[b].value if b is not None else zj for zj, b in zip(z, biases, strict=True)]
+        acts, zs = names.acts(l), names.zs(l)
+        finished = [arith.finish(v) for v in z]
+        biased = bool(group.biases)
+        out.append(ForwardLayer(l, finished, names.values(acts), tuple(zs), tuple(acts), biased))
+    return out
 
 
 def backward_matrices(d: Derivation, example: int = 0) -> list[LayerMatrices]:
     """Every layer's δ, ∂C/∂b and ∂C/∂W for one example, output layer first."""
-    namer, ex = namer_for(d.network), _example(d, example)
+    names, arith = _Names(d, example), _arithmetic(d)
     last = d.network.depth
     out: list[LayerMatrices] = []
-    grad_a: Vector = [
-        _value(d, per_example(partial("C", namer.act(last, j)), ex))
-        for j in range(d.network.sizes[last])
-    ]
+    grad_names = names.grads(names.acts(last, base=True))
+    grad_a: Vector = names.values(grad_names)
+    grad_a_steps = names.steps(grad_names)
     for l in range(last, 0, -1):
-        jac, elementwise = _jacobian(d, l=l, ex=ex)
-        delta = [_dot([row[j] for row in jac], grad_a) for j in range(len(jac))]
-        prev = [
-            _value(d, per_example(namer.act(l - 1, k), ex)) for k in range(d.network.sizes[l - 1])
-        ]
-        grad_w = [[dj * ak for ak in prev] for dj in delta]
-        out.append(LayerMatrices(l, grad_a, jac, elementwise, delta, grad_w))
+        jac, elementwise, jac_steps = _jacobian(d, names, l)
+        error = l == last and _carries_output_error(d, example)
+        if error:  # a − y, which the cross-entropy's Jacobian sum comes to
+            ys = [names.n(names.namer.target(j)) for j in range(d.network.sizes[l])]
+            a_minus_y = zip(names.values(names.acts(l)), names.values(ys), strict=True)
+            delta = [arith.finish(a - y) for a, y in a_minus_y]
+        else:
+            delta = [arith.finish(_dot([row[j] for row in jac], grad_a)) for j in range(len(jac))]
+        prev = names.values(names.acts(l - 1))
+        grad_w = [[arith.finish(dj * ak) for ak in prev] for dj in delta]
+        w_steps = [names.steps(names.grads(row)) for row in d.params_by_layer[l].weights]
+        delta_steps = names.steps(names.grads(names.zs(l, base=True)))
+        out.append(
+            LayerMatrices(
+                layer=l,
+                grad_a=grad_a,
+                jacobian=jac,
+                elementwise=elementwise,
+                delta=delta,
+                grad_w=grad_w,
+                grad_a_steps=grad_a_steps,
+                jacobian_steps=jac_steps,
+                delta_steps=delta_steps,
+                grad_w_steps=w_steps,
+                output_error=error,
+            )
+        )
         if l > 1:
             weights = _weights(d, l)
-            grad_a = [_dot([row[k] for row in weights], delta) for k in range(len(prev))]
+            grad_a = [
+                arith.finish(_dot([row[k] for row in weights], delta)) for k in range(len(prev))
+            ]
+            grad_a_steps = names.steps(names.grads(names.acts(l - 1, base=True)))
     return out
+
+
+def _carries_output_error(d: Derivation, example: int) -> bool:
+    """Whether hand calculation carries δ^L = a − y: a softmax output under cross-entropy with
+    targets that sum to one, where the derivation's rounded steps carry it too."""
+    net = d.network
+    if d.carry != "rounded" or net.layer(net.depth).activation.name != "softmax":
+        return False
+    if not COSTS[net.cost].distribution:
+        return False
+    names = _Names(d, example)
+    step = d[names.n(partial("C", names.namer.z(net.depth, 0)))]
+    return step.formula != step.chain
 
 
 def _dot(a: Sequence[Any], b: Sequence[Any]) -> Any:
