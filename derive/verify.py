@@ -8,6 +8,12 @@ Agreement rules (documented in docs/training.md):
   O(ε·C/h) rounding error, so they cannot meet 1e-9);
 - gradient-descent trajectories: every parameter after each of K steps by the SymPy
   derivation's own update (new_w = w − η·∂C/∂w) against the NumPy step, with rtol/atol.
+
+At the edges (train/stable.py): the trainer clips outputs to within 1e-12 of 0 and 1, so the
+finite differences take the cost in the log domain (softplus, log-sum-exp), and where an output
+lies within 1e-6 of 0 or 1 so does NumPy's ∂C/∂z of the output layer; a correct derivation of
+a saturated network then agrees. A trajectory step whose numbers the derivation cannot
+evaluate is named in one line.
 """
 
 from __future__ import annotations
@@ -22,13 +28,15 @@ import numpy as np
 import sympy as sp
 
 from .derivation.build import derive
-from .derivation.names import gradient, updated
+from .derivation.names import gradient, updated, velocity
 from .derivation.quantity import Derivation
 from .errors import OptionError
+from .numbers.arithmetic import EvaluationError
 from .spec.network import Network
-from .spec.notation import free_symbols
-from .train.backprop import NumpyModel, cost, gradients, model_from_network, step
+from .spec.notation import free_symbols, namer_for, parameter_names
+from .train.backprop import NumpyModel, model_from_network, step
 from .train.data import Array, examples, number
+from .train.stable import LOG_DOMAIN_NOTE, finite_differences, saturated, stable_gradients
 from .train.weights import with_model
 
 
@@ -199,7 +207,8 @@ def _verify_numbers(network: Network, *, steps: int, tol: VerifyTolerance) -> Ve
         for i, name in enumerate(names)
     )
     trajectory = _trajectory(network, model, (x, y), lr=lr, steps=steps, tol=tol)
-    return VerifyReport(network.title, checks, _summaries(checks), trajectory, tol)
+    notes = (LOG_DOMAIN_NOTE,) if saturated(model, x) else ()
+    return VerifyReport(network.title, checks, _summaries(checks), trajectory, tol, notes)
 
 
 def _value(derivation: Derivation, name: str) -> float:
@@ -214,8 +223,9 @@ def _value(derivation: Derivation, name: str) -> float:
 
 
 def _flat_gradient(model: NumpyModel, x: Array, y: Array) -> list[float]:
+    """NumPy backprop's gradient, unclipped from δᴸ in the log domain (train/stable.py)."""
     parts = []
-    for gw, gb in gradients(model, x, y):
+    for gw, gb in stable_gradients(model, x, y):
         parts.append(gw.ravel())
         if gb is not None:
             parts.append(gb)
@@ -224,28 +234,7 @@ def _flat_gradient(model: NumpyModel, x: Array, y: Array) -> list[float]:
 
 def unflatten(model: NumpyModel, flat: Array) -> NumpyModel:
     """A copy of ``model`` holding the parameters ``flat`` (in NumpyModel.flat order)."""
-    out, at = model.copy(), 0
-    for layer in out.layers:
-        layer.weights[...] = np.reshape(flat[at : at + layer.weights.size], layer.weights.shape)
-        at += layer.weights.size
-        if layer.biases is not None:
-            layer.biases[...] = flat[at : at + layer.biases.size]
-            at += layer.biases.size
-    return out
-
-
-def finite_differences(model: NumpyModel, x: Array, y: Array, *, h: float) -> list[float]:
-    """Central differences (C(p + h) − C(p − h)) / 2h of the NumPy mean cost, one per parameter."""
-    base = model.flat()
-    out = []
-    for i, p in enumerate(base):
-        dp = h * max(1.0, abs(float(p)))
-        up, down = base.copy(), base.copy()
-        up[i] += dp
-        down[i] -= dp
-        diff = cost(unflatten(model, up), x, y) - cost(unflatten(model, down), x, y)
-        out.append(diff / (2 * dp))
-    return out
+    return model.unflatten(flat)
 
 
 def _trajectory(
@@ -261,9 +250,11 @@ def _trajectory(
     names = derive(network).parameters
     numeric, symbolic, out = model.copy(), network, []
     for k in range(1, steps + 1):
-        derivation = derive(symbolic, carry="exact")
-        new = np.array([_value(derivation, updated(n)) for n in derivation.parameters])
-        symbolic = with_model(symbolic, unflatten(model, new))
+        derivation = _derive_step(symbolic, k, steps=steps)
+        new = np.array([_value(derivation, _moved(derivation, n)) for n in derivation.parameters])
+        symbolic = replace(
+            with_model(symbolic, unflatten(model, new)), velocities=_velocities(derivation)
+        )
         step(numeric, *data, lr)
         got = numeric.flat()
         bad = tuple(n for n, a, b in zip(names, new, got, strict=True) if not tol.close(a, b))
@@ -271,6 +262,38 @@ def _trajectory(
         rels = [rel(a, b) for a, b in zip(new, got, strict=True)]
         out.append(TrajectoryStep(k, float(diffs.max()), float(max(rels)), bad))
     return tuple(out)
+
+
+def _derive_step(network: Network, k: int, *, steps: int) -> Derivation:
+    """The derivation at step k of the trajectory; where the steps before drove an output so
+    close to 0 or 1 that it has no value, one line that says which step, from which numbers."""
+    try:
+        return derive(network, carry="exact")
+    except EvaluationError as exc:
+        problem = str(exc).removeprefix(f"{network.source}: ")
+        where = ", ".join(f"{name} = {value:.6g}" for name, value in _parameters(network))
+        raise OptionError(
+            "steps",
+            f"{steps}: gradient-descent step {k} starts from {where}, where {problem}; "
+            "compare fewer steps",
+        ) from None
+
+
+def _parameters(network: Network) -> list[tuple[str, float]]:
+    """A network's numeric parameters by name, at most the first three."""
+    named = parameter_names(network, namer_for(network))
+    return [(name, float(entry)) for name, entry in named if not isinstance(entry, str)][:3]
+
+
+def _moved(derivation: Derivation, name: str) -> str:
+    """The parameter after the step: new_w, or w itself when freeze: keeps it."""
+    return name if name in derivation.frozen else updated(name)
+
+
+def _velocities(derivation: Derivation) -> tuple[tuple[str, float], ...]:
+    """With momentum, the velocities after the step, from which the next step starts."""
+    after = [(n, updated(velocity(n))) for n in derivation.parameters]
+    return tuple((n, _value(derivation, v)) for n, v in after if v in derivation)
 
 
 def _summaries(checks: tuple[ParameterCheck, ...]) -> tuple[LayerSummary, ...]:

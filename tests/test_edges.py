@@ -3,8 +3,10 @@ never inf or NaN on the page with exit 0, never an internal error, never minutes
 
 from __future__ import annotations
 
+import json
 import math
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -179,3 +181,90 @@ def test_saturated_binary_cross_entropy_has_its_true_cost(tmp_path: Path, z: int
 def test_an_overflowing_gradient_of_a_saturated_cost_is_one_line(tmp_path: Path) -> None:
     result = runner.invoke(app, ["explain", str(_file(tmp_path, BCE.format(z=800)))])
     assert result.exit_code == 2 and "dC/dO0" in result.output and "float range" in result.output
+
+
+SATURATED = """
+layers:
+  - size: 1
+  - size: 1
+    activation: sigmoid
+    weights: [[10.0]]
+examples: [{{input: [1.0], target: [{y}]}}]
+cost: binary_cross_entropy
+"""
+
+
+@pytest.mark.parametrize("y", [0, 1])
+@pytest.mark.parametrize("carry", ["exact", "rounded"])
+def test_sigmoid_of_10_with_cross_entropy_is_derived_by_hand_and_exactly(
+    tmp_path: Path, y: int, carry: str
+) -> None:
+    """σ(10) = 0.99995 is 1.0000 at 4 decimals: a person drops the 0·log term and carries O
+    at more decimals where log(1 − O) or 1/(1 − O) is really needed, and says so."""
+    path = _file(tmp_path, SATURATED.format(y=y))
+    d = derive(load_network(path), carry=carry)  # type: ignore[arg-type]
+    o = 1 / (1 + math.exp(-10))
+    true_cost = -math.log(1 - o) if y == 0 else -math.log(o)
+    assert float(d["C"].value) == pytest.approx(true_cost, abs=5e-5)
+    assert float(d["dC/dw0"].value) == pytest.approx(o - y, abs=5e-5)  # σ(z) − y
+    result = runner.invoke(app, ["explain", str(path), "--carry", carry, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    notes = json.loads(result.stdout).get("notes", {})
+    if carry == "exact":
+        assert notes == {} and all(q.note is None for q in d.quantities.values())
+        return
+    first = "C" if y == 0 else "dC/dO0"  # where a log or a division first needs O0's digits
+    assert notes[first].startswith("O0 = 0.999954602 carried at 9 decimals: at 4 decimals 1 − O0")
+    assert d[first].note == notes[first]
+    assert "kept at 9 decimals" in notes["dO0/dz0"]  # O0·(1 − O0) = 0.000045396, not 0.0000
+    assert d["dO0/dz0"].value == Decimal("0.000045396")
+    if y == 1:  # the (1 − y)·log(1 − O0) term is 0 however O0 rounds: dropped, not refused
+        assert d["C"].value == 0 and d["C"].note is None
+
+
+def test_a_rounded_zero_is_not_dropped_as_if_it_were_a_target(tmp_path: Path) -> None:
+    """(O0 − y)/(O0·(1 − O0)) with y = 1: O0 − y rounds to 0 but is not exactly 0 (the true
+    value is −1/O0); only zeros the file gives drop a term."""
+    d = derive(load_network(_file(tmp_path, SATURATED.format(y=1))), carry="rounded")
+    assert d["dC/dO0"].value == Decimal("-1.0000")
+
+
+def test_a_true_log_of_zero_by_hand_is_still_one_line(tmp_path: Path) -> None:
+    text = SATURATED.format(y=0).replace("sigmoid", "linear").replace("10.0", "1.0")
+    result = runner.invoke(app, ["explain", str(_file(tmp_path, text)), "--carry", "rounded"])
+    assert result.exit_code == 2 and "log of" in result.output and "\n" not in result.output[:-1]
+
+
+def test_the_carried_note_reaches_latex_and_markdown(tmp_path: Path) -> None:
+    from derive.render.document.latex import render as latex
+    from derive.render.explain import explain_output
+
+    d = derive(load_network(_file(tmp_path, SATURATED.format(y=0))), carry="rounded")
+    assert "carried at 9 decimals" in latex(d, standalone=False)
+    assert "carried at 9 decimals" in explain_output(d, fmt="markdown")
+
+
+def test_softmax_with_logits_800_apart_has_its_true_cost(tmp_path: Path) -> None:
+    """O1 = e^(−1600) is 0.0 in float64: 0·log(O1) and y1/O1 (y1 = 0) are evaluated again
+    over the file's numbers, where the zero target drops them; C = log(1 + e^(−1600))."""
+    text = SOFTMAX.replace("[[1.0e+4, 0.0], [0.0, 1.0e+4]]", "[[800, 0], [-800, 0]]")
+    d = derive(load_network(_file(tmp_path, text)))
+    assert d["O1"].value == 0.0 and d["C"].value == 0.0
+    assert d["dC/dw0"].value == 0.0 and all(math.isfinite(v) for v in d.values().values())
+
+
+def test_a_sum_that_is_exactly_zero_is_not_refused(tmp_path: Path) -> None:
+    """Softmax's ∂C/∂z_j sum to Σy·(Σa − 1) = 0, so a bias shared by the layer has gradient 0:
+    evalf cannot tell it from 0 at any precision, and the float sum that cancelled stands."""
+    text = """
+layers:
+  - size: 3
+  - size: 3
+    activation: softmax
+    weights: [[-0.181, 0, 0], [0, 0, 0], [0, 0, 0]]
+    biases: 0.0
+examples: [{input: [0.433, 0, 0], target: [0.7, 0.89, 0.5]}]
+cost: cross_entropy
+"""
+    d = derive(load_network(_file(tmp_path, text)))
+    assert abs(d["dC/db0"].value) < 1e-15

@@ -13,10 +13,14 @@ from typer.testing import CliRunner
 import derive.functions
 import derive.train.backprop
 from derive.cli import app
+from derive.derivation.build import derive as derive_network
 from derive.render.reports.verify import render
 from derive.render.tables import as_text
 from derive.spec.load import load_network
-from derive.verify import VerifyTolerance, verify
+from derive.train.backprop import model_from_network
+from derive.train.data import examples
+from derive.train.stable import DELTAS, LOG_DOMAIN_NOTE, stable_gradients
+from derive.verify import VerifyTolerance, finite_differences, verify
 
 from .conftest import CASES
 from .test_trainer import COMBOS, network_file, one_weight
@@ -170,3 +174,88 @@ def test_a_wrong_symbolic_derivative_is_caught_symbolically(
     report = verify(load_network(CHAIN), steps=1)
     assert not report.ok
     assert {"w(L) (symbolic)", "b(L) (symbolic)"} <= set(report.disagreeing)
+
+
+SATURATING = """
+layers:
+  - size: 1
+  - size: {outputs}
+    activation: {activation}
+    weights: {weights}
+examples: [{{input: [{x}], target: {target}}}]
+cost: {cost}
+learning_rate: {lr}
+"""
+
+
+def _saturating(
+    tmp_path: Path, *, weights: str, target: str, x: float = 100, lr: float = 1e-4, **kw: Any
+) -> Path:
+    """One input of 100 (it multiplies the trainer's clipping error of 1e-12 in a − y past
+    atol), and a sigmoid + binary cross-entropy output unless told otherwise."""
+    fields = {"outputs": 1, "activation": "sigmoid", "cost": "binary_cross_entropy"} | kw
+    path = tmp_path / "saturating.yaml"
+    text = SATURATING.format(weights=weights, target=target, x=x, lr=lr, **fields)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("y", [0, 1])
+@pytest.mark.parametrize("z", [30, 35, 40])
+def test_a_saturated_sigmoid_with_cross_entropy_agrees(tmp_path: Path, z: int, y: int) -> None:
+    path = _saturating(tmp_path, weights=f"[[{z / 100}]]", target=f"[{y}]")
+    report = verify(load_network(path), steps=2)
+    assert report.ok, report.disagreeing
+    assert report.notes == (LOG_DOMAIN_NOTE,)  # the report says how it compared
+
+
+@pytest.mark.parametrize("logit", [8, 800])
+def test_softmax_with_logits_far_apart_agrees(tmp_path: Path, logit: int) -> None:
+    path = _saturating(
+        tmp_path,
+        weights=f"[[{logit / 100}], [{-logit / 100}]]",
+        target="[1, 0]",
+        outputs=2,
+        activation="softmax",
+        cost="cross_entropy",
+    )
+    result = runner.invoke(app, ["verify", str(path)])
+    assert result.exit_code == 0, result.output
+
+
+def test_the_clipped_trainer_alone_would_disagree(tmp_path: Path) -> None:
+    """Why verify compares in the log domain: σ(30) is within 1e-12 of 1, the trainer clips
+    it, and its gradient and its cost's finite difference are then wrong; the log-domain ones
+    agree with the chain rule."""
+    net = load_network(_saturating(tmp_path, weights="[[0.3]]", target="[1]"))
+    model = model_from_network(net)
+    x, y = examples(net)
+    chain_rule = derive_network(net)["dC/dw0"].value  # x·(σ(30) − 1) = −9.4e-12
+    tol = VerifyTolerance()
+    clipped = float(derive.train.backprop.gradients(model, x, y)[0][0][0, 0])
+    assert not tol.close(clipped, chain_rule)
+    assert tol.close(float(stable_gradients(model, x, y)[0][0][0, 0]), chain_rule)
+    assert finite_differences(model, x, y, h=1e-5)[0] == pytest.approx(chain_rule, rel=1e-4)
+
+
+def test_a_wrong_log_domain_delta_is_caught(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _saturating(tmp_path, weights="[[0.3]]", target="[0]")
+    key = ("sigmoid", "binary_cross_entropy")
+    monkeypatch.setitem(DELTAS, key, _scaled(DELTAS[key], 1.001))
+    report = verify(load_network(path), steps=0)
+    assert report.disagreeing == ("w0",)
+    assert abs(report.parameters[0].fd - report.parameters[0].sympy) < 1e-8  # FD is right
+
+
+def test_a_step_that_drives_an_output_past_evaluation_is_named(tmp_path: Path) -> None:
+    """One step of η = 100000 takes w0 from 1 to 26895: σ(26895) is 1 to 11,680 digits."""
+    path = _saturating(tmp_path, weights="[[1.0]]", target="[1]", x=1.0, lr=100000)
+    result = runner.invoke(app, ["verify", str(path)])
+    assert result.exit_code == 2
+    line = result.output.strip()
+    assert "\n" not in line and line.startswith("derive: error: --steps 3: ")
+    assert "gradient-descent step 2 starts from w0 = 26895.1, where dC/dO0" in line
+    assert str(path) not in line  # not a bad file: the file is fine
+    assert runner.invoke(app, ["verify", str(path), "--steps", "1"]).exit_code == 0

@@ -6,6 +6,7 @@ with a calculator rounds; floats are first turned into their shortest decimal re
 
 from __future__ import annotations
 
+import math
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
@@ -26,18 +27,36 @@ def round_half_away(value: float | int | Decimal, decimals: int) -> Decimal:
     return rounded if rounded != 0 else abs(rounded)  # never -0.0000
 
 
+def round_significant(value: Decimal, digits: int) -> Decimal:
+    """``value`` at ``digits`` significant digits, half away from zero (``--precision``)."""
+    if not value:
+        return abs(value)
+    with localcontext() as ctx:
+        ctx.prec = max(PRECISION, digits + 2)
+        quantum = Decimal(1).scaleb(value.adjusted() - digits + 1)
+        return value.quantize(quantum, rounding=ROUND_HALF_UP)
+
+
 def format_number(value: Any, decimals: int) -> str:
     """A computed value at the display precision; a tiny nonzero exact value in scientific form
     (so 5.3e-06 is never shown as a bare 0.0000), a symbolic value through ``str``."""
-    if isinstance(value, Decimal):
-        if abs(value) >= Decimal("1e15"):
-            return f"{value:.{max(decimals - 1, 1)}e}"
+    if isinstance(value, Decimal):  # never through float: a --precision value keeps its digits
+        tiny = value != 0 and abs(value) < Decimal(5).scaleb(-decimals - 1)
+        if tiny or abs(value) >= Decimal("1e15"):
+            return _scientific(value, max(decimals - 1, 1))
         return f"{round_half_away(value, decimals):.{decimals}f}"
     if isinstance(value, int | float):
         if (value != 0 and abs(value) < 0.5 * 10.0**-decimals) or abs(value) >= 1e15:
             return f"{value:.{max(decimals - 1, 1)}e}"
         return f"{round_half_away(value, decimals):.{decimals}f}"
     return str(value)
+
+
+def _scientific(value: Decimal, digits: int) -> str:
+    """1.234e-05, as Python writes a float: ``digits`` after the point, half away from zero."""
+    mantissa = round_significant(value, digits + 1)
+    exponent = mantissa.adjusted()
+    return f"{mantissa.scaleb(-exponent):.{digits}f}e{exponent:+03d}"
 
 
 def format_given(value: Any) -> str:
@@ -47,6 +66,19 @@ def format_given(value: Any) -> str:
     if isinstance(value, Decimal):
         return format(value.normalize(), "f") if value != 0 else "0"
     return repr(value) if isinstance(value, float) else str(value)
+
+
+def format_significant(value: float, digits: int) -> str:
+    """``value`` to ``digits`` significant figures, rounded half away from zero like every value
+    here: 0.03798, 2.364e-06, 1235 (a cost falling by decades is never a bare 0.000002)."""
+    if value == 0 or not math.isfinite(value):
+        return f"{value:g}"
+    number = to_decimal(value)
+    rounded = round_half_away(number, digits - 1 - number.adjusted())
+    exponent = rounded.adjusted()  # 9.9996 rounds up a decade, to 10.00
+    if -4 <= exponent < digits:
+        return f"{rounded:.{max(digits - 1 - exponent, 0)}f}"
+    return f"{rounded.scaleb(-exponent):.{digits - 1}f}e{exponent:+03d}"
 
 
 def significant(value: float, digits: int) -> str:

@@ -12,7 +12,7 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
@@ -20,6 +20,7 @@ from typing import Any, BinaryIO, TypeVar
 import yaml
 
 from ..errors import InputError
+from ..numbers.written import Written, written
 from .network import Entry
 
 # A network file with every weight written out: 784-30-10 (23,860 parameters) is about 0.5 MB;
@@ -65,7 +66,12 @@ class _NetworkLoader(_SafeNoAliasLoader):
                 seen.add(key)
         return mapping
 
+    def construct_yaml_float(self, node: Any) -> Any:
+        """The float, with the decimal the file wrote kept beside it (see numbers/written.py)."""
+        return written(super().construct_yaml_float(node), node.value)
 
+
+_NetworkLoader.add_constructor("tag:yaml.org,2002:float", _NetworkLoader.construct_yaml_float)
 _NetworkLoader.add_implicit_resolver(
     "tag:yaml.org,2002:float",
     re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)[eE][-+]?[0-9]+$"),
@@ -150,7 +156,15 @@ class Reader:
             raise self.fail(path, f"a {len(str(abs(data)))}-digit number is past the float range")
         if not math.isfinite(data):
             raise self.fail(path, f"expected a finite number, got {data}")
-        return float(data)
+        if isinstance(data, int):
+            return Written(str(data))  # a 20-digit integer, exact where it matters
+        return data if isinstance(data, Written) else float(data)
+
+    def real(self, data: Any, path: Place) -> float:
+        """A number that may not be a symbol (values:, slope:), as the file wrote it."""
+        number = self.number(data, path, symbol_ok=False)
+        assert isinstance(number, float)  # number() returns a str only where symbols are ok
+        return number
 
     def integer(self, data: Any, path: Place, *, minimum: int) -> int:
         if isinstance(data, bool) or not isinstance(data, int) or data < minimum:
@@ -217,12 +231,42 @@ def open_regular(
         # O_NONBLOCK: should a FIFO take the name after the stat, opening it must not hang
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:
-        raise fail("no such file") from None
+        raise fail("no such file" + _twin_hint(path)) from None
     except OSError as exc:
         raise fail(f"cannot read: {exc.strerror}") from None
     with os.fdopen(fd, "rb") as handle:
         _check_regular(os.fstat(fd), max_bytes=max_bytes, fail=fail)
         yield handle
+
+
+def _twin_hint(path: Path) -> str:
+    """'; did you mean net.yaml?' for a missing net.yml (and the other way round), or for a
+    name typed without its extension; else nothing."""
+    twins = {".yml": ".yaml", ".yaml": ".yml"}
+    suffix = twins.get(path.suffix.lower())
+    names = [path.with_suffix(suffix)] if suffix else [Path(f"{path}{s}") for s in twins]
+    found = next((name for name in names if name.is_file()), None)
+    return f"; did you mean {found}?" if found is not None else ""
+
+
+# each kind of file, and the top-level keys only it has
+KIND_KEYS = {"a network file": ("layers",), "an answers file": ("answers", "student")}
+
+
+def expect_kind(keys: Collection[Any], expected: str, *, source: str) -> None:
+    """Refuse in one line a file of the other kind (``expected`` is a key of KIND_KEYS): an
+    answers file given for a network, or the two swapped in ``derive check``."""
+    if any(k in keys for k in KIND_KEYS[expected]):
+        return
+    for kind, marks in KIND_KEYS.items():
+        found = [k for k in marks if k in keys]
+        if kind != expected and found:
+            raise InputError(
+                source,
+                "",
+                f"this is {kind} (it has {found[0]}:), not {expected}; "
+                "derive check takes the network file first, then the answers files",
+            )
 
 
 def _check_regular(
