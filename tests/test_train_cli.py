@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -13,13 +18,16 @@ from typer.testing import CliRunner
 
 from derive.cli import app
 from derive.errors import InputError
-from derive.render.reports.train import cost_chart
+from derive.numbers.rounding import format_significant
+from derive.render.reports.plot import cost_plot
+from derive.render.reports.train import cost_chart, shown_epochs
 from derive.spec.limits import DERIVE
 from derive.spec.load import load_network
 from derive.spec.network import DataSpec, Network
 from derive.spec.write import to_yaml
 from derive.train.backprop import model_from_network
 from derive.train.data import load_data, read_csv, split
+from derive.train.run import run_training
 from derive.train.sgd import Plan, evaluate, train
 from derive.train.weights import with_model
 
@@ -200,11 +208,129 @@ def test_digits_without_sklearn_is_one_clear_error(
 
 def test_cost_chart_shape() -> None:
     chart = cost_chart([4.0, 3.0, 2.0, 1.5, 1.0], height=4).splitlines()
-    assert chart[0].startswith("4 │•") and chart[3].startswith("1 │   ••")
+    assert chart[0].startswith("4.00 │•") and chart[3].startswith("1.00 │   ••")
     assert (
         chart[-1].strip() == "epoch 1 … 5"
         and len(cost_chart(list(range(500, 0, -1))).splitlines()[0]) < 80
     )
+
+
+def test_cost_chart_turns_logarithmic_when_the_cost_spans_decades() -> None:
+    """A cost falling tenfold each epoch is a straight diagonal on a log scale (one dot per
+    row); on a linear one all but the first dots would lie on the bottom row."""
+    falling = [10.0**-k for k in range(8)]
+    lines = cost_chart(falling, height=8).splitlines()
+    rows = [line.split("│")[1] for line in lines[:8]]
+    assert [row.index("•") for row in rows] == list(range(8))
+    assert lines[0].lstrip().startswith("1.00 ") and lines[7].startswith("1.00e-07 ")
+    assert lines[3].lstrip().startswith("0.00100 ") and "log scale" in lines[-1]
+    gentle = cost_chart([1.0, 0.5, 0.2, 0.011], height=8).splitlines()
+    assert "log" not in gentle[-1]  # a span under LOG_SPAN stays linear
+
+
+@pytest.mark.parametrize(
+    ("count", "every", "rows"),
+    [
+        (5, None, [1, 2, 3, 4, 5]),
+        (100, None, list(range(1, 101))),
+        (250, None, [*range(1, 11), *range(20, 101, 10), 200, 250]),
+        (1000, None, [*range(1, 11), *range(20, 101, 10), *range(200, 1001, 100)]),
+        (20, 7, [1, 7, 14, 20]),
+        (20, 5, [1, 5, 10, 15, 20]),
+        (3, 10, [1, 3]),
+    ],
+)
+def test_shown_epochs(count: int, every: int | None, rows: list[int]) -> None:
+    assert shown_epochs(count, every) == rows
+
+
+def _table_rows(stdout: str) -> dict[int, str]:
+    """Epoch → cost text, from the training table (up to the line after its last row)."""
+    lines = stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("───")) + 1
+    rows = {}
+    for line in lines[start:]:
+        cells = line.split()
+        if not (line.startswith(" ") and cells and cells[0].isdigit()):
+            break
+        rows[int(cells[0])] = cells[1]
+    return rows
+
+
+def test_every_and_log_spaced_rows_show_the_trained_costs() -> None:
+    """The rows shown are the epochs asked for, and each cost is the run's own (an independent
+    run of the NumPy trainer) to 4 significant figures, however small it gets."""
+    history = run_training(Path(BLOG), epochs=150, batch_size=1, lr=None, seed=0).history
+    every = runner.invoke(
+        app, ["train", BLOG, "--epochs", "150", "--batch-size", "1", "--every", "50"]
+    )
+    assert every.exit_code == 0, every.output
+    assert sorted(_table_rows(every.stdout)) == [1, 50, 100, 150]
+    assert "4 of 150 epochs shown" in every.stdout
+    default = runner.invoke(app, ["train", BLOG, "--epochs", "150", "--batch-size", "1"])
+    rows = _table_rows(default.stdout)
+    assert sorted(rows) == [*range(1, 11), *range(20, 101, 10), 150]
+    for epoch, text in rows.items():
+        cost = history[epoch - 1].cost
+        assert float(text) == pytest.approx(cost, rel=5e-4)
+        assert len(text.replace("-", "").replace(".", "").split("e")[0].lstrip("0")) == 4
+    assert not re.search(r"\b0\.0000\d\b", default.stdout)  # never 0.000002-style digits
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (0.0379795, "0.03798"),
+        (2.3641e-06, "2.364e-06"),
+        (0.00012345, "0.0001235"),  # half away from zero on the decimal form
+        (-0.00012345, "-0.0001235"),
+        (9.99996, "10.00"),  # rounds up a decade
+        (123456.0, "1.235e+05"),
+        (0.5, "0.5000"),
+        (0.0, "0"),
+    ],
+)
+def test_format_significant(value: float, text: str) -> None:
+    assert format_significant(value, 4) == text
+
+
+def test_the_progress_bar_is_given_each_epochs_cost(tmp_path: Path) -> None:
+    """At each epoch's last batch the bar is offered the cost, which is the history's."""
+    offered: list[float] = []
+
+    @contextmanager
+    def progress(batches: int, epochs: int) -> Iterator[Any]:
+        def advance(epoch: int, batch: int, cost: Callable[[], float] | None) -> None:
+            assert (cost is not None) == (batch == batches)
+            if cost is not None:
+                offered.append(cost())
+
+        yield advance
+
+    run = run_training(Path(BLOG), epochs=6, batch_size=1, lr=None, seed=0, progress=progress)
+    assert offered == run.costs and len(offered) == 6
+
+
+def test_the_bar_computes_no_cost_when_not_shown() -> None:
+    from derive.cli.train import _progress
+
+    def never() -> float:
+        raise AssertionError("computed the cost for a bar nobody sees")
+
+    with _progress(2, 1) as advance:  # stderr is not a terminal under pytest
+        advance(1, 1, None)
+        advance(1, 2, never)
+
+
+def test_the_plot_carries_the_networks_title(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext is not installed")
+    pdf = tmp_path / "curve.pdf"
+    title = "2-3-1 sigmoid network, $5 of weights"
+    pdf.write_bytes(cost_plot([1.0, 0.1, 0.001], test=[1.1, 0.2, 0.002], fmt="pdf", title=title))
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert title in text and "training cost" in text and "test cost" in text
 
 
 def test_csv_named_in_the_file_trains_and_round_trips(tmp_path: Path) -> None:

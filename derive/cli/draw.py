@@ -22,7 +22,12 @@ class PictureFormat(StrEnum):
 
 Output = Annotated[
     Path | None,
-    typer.Option("-o", "--output", help="Write here (.svg .tex .tikz .dot .gv) instead of stdout."),
+    typer.Option(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="Write here (.svg .tex .tikz .dot .gv) instead of stdout.",
+    ),
 ]
 FormatOption = Annotated[
     PictureFormat | None,

@@ -36,10 +36,13 @@ class Example:
 @app.command()
 def examples(
     name: Annotated[
-        str | None, typer.Argument(help="The example to copy (omit to list them).")
+        str | None, typer.Argument(metavar="NAME", help="The example to copy (omit to list them).")
     ] = None,
     output: Annotated[
-        Path, typer.Option("-o", "--output", help="Folder to copy into (made if missing).")
+        Path,
+        typer.Option(
+            "-o", "--output", metavar="DIR", help="Folder to copy into (made if missing)."
+        ),
     ] = Path("."),
     force: Annotated[bool, typer.Option(help="Overwrite files that differ.")] = False,
 ) -> None:

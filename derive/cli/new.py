@@ -17,13 +17,19 @@ ACTIVATION_HELP = (
     "The hidden layers' activation: sigmoid, tanh, relu, leaky_relu or linear "
     "(the output layer's too, unless the cost needs sigmoid or softmax)."
 )
-COST_HELP = "half_squared_error, squared_error, mse, binary_cross_entropy or cross_entropy."
+COST_HELP = (
+    "half_squared_error, squared_error, mse, binary_cross_entropy, cross_entropy or none "
+    "(backpropagate from the one output itself)."
+)
 NOTATION_HELP = "Names: flat (w0, O0), layered (Nielsen's w2_11, a2_1) or chain (w(L), a(L))."
 
 
 @app.command()
 def new(
-    file: Annotated[Path, typer.Argument(help="The network file to write.", show_default=False)],
+    file: Annotated[
+        Path,
+        typer.Argument(metavar="FILE", help="The network file to write.", show_default=False),
+    ],
     shape: Annotated[
         str | None, typer.Option(help="Layer widths, input first: 2-3-1.", show_default=False)
     ] = None,

@@ -28,11 +28,17 @@ def _root(
     ] = False,
     max_params: Annotated[
         int | None,
-        typer.Option(min=1, help="Refuse networks with more parameters (default: per command)."),
+        typer.Option(
+            min=1,
+            metavar="N",
+            help="Refuse networks with more parameters (default: per command).",
+        ),
     ] = None,
     max_examples: Annotated[
         int | None,
-        typer.Option(min=1, help="Refuse files with more examples (default: per command)."),
+        typer.Option(
+            min=1, metavar="N", help="Refuse files with more examples (default: per command)."
+        ),
     ] = None,
     allow_outside_files: Annotated[
         bool,

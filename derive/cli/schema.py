@@ -18,7 +18,8 @@ class SchemaKind(StrEnum):
 @app.command()
 def schema(
     kind: Annotated[
-        SchemaKind, typer.Argument(help="network (the default) or answers.")
+        SchemaKind,
+        typer.Argument(metavar="[network|answers]", help="network (the default) or answers."),
     ] = SchemaKind.network,
 ) -> None:
     """Print the JSON Schema (draft 2020-12) of network files or of answers files.

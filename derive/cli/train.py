@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,16 +18,24 @@ from .root import limits
 
 @contextmanager
 def _progress(batches: int, epochs: int) -> Iterator[Any]:
-    """A transient bar on stderr, so stdout stays the deterministic table."""
+    """A transient bar on stderr, so stdout stays the deterministic table; it shows the cost
+    of the last epoch done (computed only when the bar is shown)."""
     from rich.console import Console  # imported here: explain's start-up does not pay for it
     from rich.progress import Progress
 
-    err = Console(stderr=True)
-    with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
-        task = bar.add_task("training", total=batches * epochs)
+    from ..numbers.rounding import format_significant
 
-        def advance(epoch: int, batch: int) -> None:
-            bar.update(task, advance=1, description=f"epoch {epoch}/{epochs} batch {batch}")
+    err = Console(stderr=True)
+    shown = err.is_terminal
+    with Progress(console=err, transient=True, disable=not shown) as bar:
+        task = bar.add_task("training", total=batches * epochs)
+        last = ""
+
+        def advance(epoch: int, batch: int, cost: Callable[[], float] | None) -> None:
+            nonlocal last
+            if shown and cost is not None:
+                last = f" · cost {format_significant(cost(), 4)}"
+            bar.update(task, advance=1, description=f"epoch {epoch}/{epochs}{last}")
 
         yield advance
 
@@ -55,7 +63,13 @@ def _same(first: Path, second: Path) -> bool:
 
 
 def _run(
-    file: Path, options: dict[str, Any], *, output: Path | None, plot: Path | None, force: bool
+    file: Path,
+    options: dict[str, Any],
+    *,
+    output: Path | None,
+    plot: Path | None,
+    force: bool,
+    every: int | None,
 ) -> Any:
     """Train, write the -o and --plot files, and return the report."""
     from ..render.reports.plot import cost_plot
@@ -74,26 +88,50 @@ def _run(
         notes.append(f"Trained network written to {output}")
     if plot is not None:
         fmt = plot.suffix.lstrip(".").lower() or "png"
-        content = cost_plot(run.costs, test=run.test_costs, fmt=fmt)
+        content = cost_plot(run.costs, test=run.test_costs, fmt=fmt, title=run.trained.title)
         write_atomically(plot, content, force=force, option="--plot")
         notes.append(f"Cost curve saved to {plot}")
-    return render(run.history, chart=plot is None, notes=notes)
+    return render(run.history, chart=plot is None, notes=notes, every=every)
+
+
+Epochs = Annotated[int, typer.Option(min=1, metavar="N", help="Passes over the training data.")]
+BatchSize = Annotated[int, typer.Option(min=1, metavar="N", help="Examples per SGD step.")]
+Rate = Annotated[
+    float | None, typer.Option(metavar="RATE", help="Learning rate η (default: the file's).")
+]
+Seed = Annotated[
+    int, typer.Option(min=0, metavar="N", help="Seed for the shuffle and the test split.")
+]
+Output = Annotated[
+    Path | None,
+    typer.Option("-o", "--output", metavar="FILE", help="Write the trained network."),
+]
+Plot = Annotated[
+    Path | None,
+    typer.Option(metavar="FILE", help="Save the cost curve (.png .svg .pdf; needs matplotlib)."),
+]
+Force = Annotated[bool, typer.Option(help="Overwrite existing -o and --plot files.")]
+Every = Annotated[
+    int | None,
+    typer.Option(
+        min=1,
+        metavar="N",
+        help="A row every N epochs (default: every epoch up to 100, then log-spaced rows).",
+    ),
+]
 
 
 @app.command()
 def train(
     file: NetworkFile,
-    epochs: Annotated[int, typer.Option(min=1, help="Passes over the training data.")] = 10,
-    batch_size: Annotated[int, typer.Option(min=1, help="Examples per SGD step.")] = 10,
-    lr: Annotated[float | None, typer.Option(help="Learning rate η (default: the file's).")] = None,
-    seed: Annotated[int, typer.Option(min=0, help="Seed for the shuffle and the test split.")] = 0,
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write the trained network.")
-    ] = None,
-    plot: Annotated[
-        Path | None, typer.Option(help="Save the cost curve (needs matplotlib).")
-    ] = None,
-    force: Annotated[bool, typer.Option(help="Overwrite existing -o and --plot files.")] = False,
+    epochs: Epochs = 10,
+    batch_size: BatchSize = 10,
+    lr: Rate = None,
+    seed: Seed = 0,
+    output: Output = None,
+    plot: Plot = None,
+    force: Force = False,
+    every: Every = None,
 ) -> None:
     """Train the network by mini-batch SGD (NumPy) and show the cost per epoch.
 
@@ -101,4 +139,4 @@ def train(
     """
     options = dict(epochs=epochs, batch_size=batch_size, lr=lr, seed=seed)
     with handled():
-        emit(_run(file, options, output=output, plot=plot, force=force))
+        emit(_run(file, options, output=output, plot=plot, force=force, every=every))

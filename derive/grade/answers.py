@@ -19,7 +19,7 @@ from typing import Any, Literal
 import yaml
 
 from ..errors import InputError
-from ..spec.reader import compose_yaml, open_regular, read_at_most
+from ..spec.reader import compose_yaml, expect_kind, open_regular, read_at_most
 
 MAX_FILE = 1024 * 1024
 MAX_ANSWERS = 10_000
@@ -95,6 +95,7 @@ def read_answers_text(path: Path) -> str:
 def answers_from_text(text: str, *, source: str, default_student: str) -> AnswerSheet:
     root = compose_yaml(text, source)
     top = _mapping(root, source, "", "student and answers")
+    expect_kind(top, "an answers file", source=source)
     if "answers" not in top:
         raise InputError(source, "", "missing required key 'answers'")
     for key, node in top.items():

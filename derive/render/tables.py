@@ -8,11 +8,14 @@ callers turn the newlines of user text into ``␊`` with ``safe_text``.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Sequence
+from functools import partial
 from io import StringIO
 
 from rich import box
-from rich.console import Console, JustifyMethod, RenderableType
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, JustifyMethod, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.style import StyleType
 from rich.table import Table
 from rich.text import Text
@@ -45,6 +48,52 @@ def house_table(title: str, *columns: str, right: Collection[str] = (), fold: bo
         else:
             table.add_column(column, justify=justify)
     return table
+
+
+WIDE = 120  # columns from which a table keeps its wide layout whatever it needs
+_UNBOUNDED = 100_000  # a width no table reaches: to measure what a layout needs on one line
+
+
+class ByWidth:
+    """A table (or text) laid out for the width it is printed at: the ``wide`` layout at
+    ``WIDE`` columns or more; below that the first of ``wide`` and the ``narrower`` layouts
+    that fits with no line folded, else the last. Deciding at print time lets one value serve
+    ``--width``, the terminal's own width and the golden files. A narrower layout is given the
+    width, to fill its lines up to it."""
+
+    def __init__(
+        self, wide: Callable[[], RenderableType], *narrower: Callable[[int], RenderableType]
+    ) -> None:
+        self._wide, self._narrower = wide, narrower
+
+    def choose(self, console: Console, width: int) -> RenderableType:
+        if width >= WIDE or not self._narrower:
+            return self._wide()
+        options = console.options.update(width=_UNBOUNDED)
+        *tried, last = [self._wide, *(partial(layout, width) for layout in self._narrower)]
+        for layout in tried:
+            candidate = layout()
+            if Measurement.get(console, options, candidate).maximum <= width:
+                return candidate
+        return last()
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.choose(console, options.max_width)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement.get(console, options, self.choose(console, options.max_width))
+
+
+def fill(items: Sequence[str], width: int, *, separator: str = ",  ") -> str:
+    """Items on as few lines of at most ``width`` cells as they fit, each item kept whole
+    (rich would fold ``w5 = -0.05`` after the ``=``)."""
+    lines: list[str] = []
+    for item in items:
+        if lines and cell_len(lines[-1] + separator + item) <= width:
+            lines[-1] += separator + item
+        else:
+            lines.append(item)
+    return (separator.rstrip() + "\n").join(lines)
 
 
 def as_text(renderable: RenderableType, *, width: int = 120) -> str:

@@ -17,15 +17,19 @@ from typing import Any
 import numpy as np
 
 from ..errors import UsageError
+from ..functions import COSTS
 from ..spec.limits import TRAIN, Limits
 from ..spec.load import load_network
 from ..spec.network import Network
-from .backprop import model_from_network
-from .data import load_data, number
-from .sgd import Epoch, Plan, train
+from .backprop import NumpyModel, model_from_network
+from .data import Data, load_data, number
+from .sgd import Epoch, Plan, evaluate, train
 from .weights import with_model
 
-ProgressFactory = Callable[[int, int], AbstractContextManager[Callable[[int, int], None]]]
+# after each batch: (epoch, batch, the epoch's cost at its last batch, else None); the cost is
+# a function, so that it is computed only where a progress bar shows it
+Advance = Callable[[int, int, Callable[[], float] | None], None]
+ProgressFactory = Callable[[int, int], AbstractContextManager[Advance]]
 
 
 @dataclass(frozen=True)
@@ -56,24 +60,39 @@ def run_training(
     limits: Limits = TRAIN,
 ) -> TrainingRun:
     network = load_network(file, limits=limits)
+    if not COSTS[network.cost].targets:
+        raise UsageError(
+            f"{network.source}: cost: none has nothing to minimize; "
+            "derive train needs a cost (derive explain and verify take the file)"
+        )
     data = load_data(network, seed=seed, limits=limits)
     model = model_from_network(network)
     rate = lr if lr is not None else _file_rate(network)
     if not (math.isfinite(rate) and rate > 0):
         raise UsageError(f"the learning rate must be a positive number, not {rate}")
     plan = Plan(epochs=epochs, batch_size=batch_size, lr=rate, seed=seed)
-    batches = math.ceil(data.x.shape[1] / batch_size)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        if progress is None:
-            history = train(model, (data.x, data.y), plan=plan, test=data.test)
-        else:
-            with progress(batches, epochs) as advance:
-                history = train(
-                    model, (data.x, data.y), plan=plan, test=data.test, progress=advance
-                )
+        history = _train(model, data, plan=plan, progress=progress)
     _check_finite(history, rate)
     summary = _summary(data.x.shape[1], data.test, plan)
     return TrainingRun(history=history, trained=with_model(network, model), summary=summary)
+
+
+def _train(
+    model: NumpyModel, data: Data, *, plan: Plan, progress: ProgressFactory | None
+) -> list[Epoch]:
+    if progress is None:
+        return train(model, (data.x, data.y), plan=plan, test=data.test)
+    batches = math.ceil(data.x.shape[1] / plan.batch_size)
+    with progress(batches, plan.epochs) as advance:
+
+        def on_batch(epoch: int, batch: int) -> None:
+            # at an epoch's last batch the model is as the epoch leaves it: its cost is the one
+            # the history will hold
+            cost = (lambda: evaluate(model, data.x, data.y)[0]) if batch == batches else None
+            advance(epoch, batch, cost)
+
+        return train(model, (data.x, data.y), plan=plan, test=data.test, progress=on_batch)
 
 
 def _file_rate(network: Any) -> float:
@@ -93,6 +112,7 @@ def _check_finite(history: list[Epoch], rate: float) -> None:
 def _summary(n_train: int, test: Any, plan: Plan) -> str:
     held = f", {test[0].shape[1]} held out for testing" if test is not None else ""
     return (
-        f"{n_train} training examples{held}; batch size {plan.batch_size}, "
+        f"{n_train} training example{'' if n_train == 1 else 's'}{held}; "
+        f"batch size {plan.batch_size}, "
         f"η = {plan.lr:g}, seed {plan.seed}"
     )

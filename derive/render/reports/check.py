@@ -21,7 +21,7 @@ from rich.text import Text
 
 from ...derivation.names import display
 from ...derivation.quantity import GIVEN, Derivation, Quantity
-from ...grade.checker import VERDICTS, GradeReport, Result
+from ...grade.checker import VERDICTS, GradeReport, Result, Verdict
 from ..safe import csv_cell, safe_text
 from ..tables import house_table
 
@@ -53,15 +53,17 @@ def _table(title: str, *columns: str) -> Table:
 
 def _heading(report: GradeReport) -> Text:
     who = f"{safe_text(report.student)} ({safe_text(report.source)})"
+    mark = verdict_text("correct" if report.all_correct else "wrong")[:1]  # ✓ or ✗, coloured
     if report.error:
-        return Text(f"{who}: {_points(report)}; cannot be read: {safe_text(report.error)}")
+        text = f" {who}: {_points(report)}; cannot be read: {safe_text(report.error)}"
+        return Text.assemble(mark, text)
     counts = ", ".join(f"{n} {v}" for v, n in report.counts().items() if n)
     how = (
         "expressions compared with SymPy"
         if report.symbolic
         else f"hand calculation at {report.precision} decimals"
     )
-    return Text(f"{who}: {_points(report)}; {counts or 'no answers'}; {how}")
+    return Text.assemble(mark, f" {who}: {_points(report)}; {counts or 'no answers'}; {how}")
 
 
 def _points(report: GradeReport) -> str:
@@ -78,8 +80,24 @@ def _answers(results: Sequence[Result]) -> Table:
     for r in results:
         hand = "" if r.hand == r.expected else r.hand
         quantity, given, diagnosis = map(safe_text, (display(r.quantity), r.given, r.diagnosis))
-        table.add_row(quantity, given, r.expected, hand, r.verdict, diagnosis)
+        table.add_row(quantity, given, r.expected, hand, verdict_text(r.verdict), diagnosis)
     return table
+
+
+# a mark beside each verdict, so that it reads without colour (NO_COLOR, a pipe, a printout)
+MARKS: dict[Verdict, tuple[str, str]] = {
+    "correct": ("✓", "green"),
+    "wrong": ("✗", "red"),
+    "carried": ("~", "yellow"),
+    "unreadable": ("✗", "red"),
+    "unknown": ("?", "yellow"),
+    "missing": ("-", "dim"),
+}
+
+
+def verdict_text(verdict: Verdict) -> Text:
+    mark, style = MARKS[verdict]
+    return Text(f"{mark} {verdict}", style=style)
 
 
 def _summary(reports: Sequence[GradeReport]) -> Table:
@@ -90,9 +108,14 @@ def _summary(reports: Sequence[GradeReport]) -> Table:
     for report in reports:
         counts = report.counts()
         who = (safe_text(report.student), safe_text(report.source))
-        cells = ["-"] * len(shown) if report.error else [str(counts[v]) for v in shown]
+        cells = ["-"] * len(shown) if report.error else [_count(v, counts[v]) for v in shown]
         table.add_row(*who, *cells, f"{_number(report.score)}/{_number(report.max_score)}")
     return table
+
+
+def _count(verdict: Verdict, n: int) -> Text:
+    """A verdict's count in the verdict's colour where it is not zero."""
+    return Text(str(n), style=MARKS[verdict][1] if n else "")
 
 
 def document(reports: Sequence[GradeReport]) -> dict[str, Any]:
