@@ -1,10 +1,13 @@
 """derive: a small neural network in, a complete step-by-step backpropagation derivation out.
 
-The public API is imported lazily (PEP 562), so that ``derive --help`` never loads SymPy::
+The public API (docs/api.md) is imported lazily (PEP 562), so that ``import derive`` and
+``derive --help`` never load SymPy::
 
-    from derive import load_network, derive
-    d = derive(load_network("cases/blog-2-3-1.yaml"), carry="rounded")
-    d["dC/dw6"].value
+    import derive
+    result = derive.explain("cases/blog-2-3-1.yaml", carry="rounded")
+    result.values["dC/dw6"]
+
+In Jupyter, ``%load_ext derive`` adds the ``%%derive`` cell magic (derive/api/magic.py).
 """
 
 from __future__ import annotations
@@ -16,6 +19,11 @@ __version__ = "0.1.0"
 
 # public name → the module that defines it
 _API = {
+    "explain": "derive.api",
+    "check": "derive.api",
+    "draw": "derive.api",
+    "Explanation": "derive.api",
+    "CheckReport": "derive.api",
     "derive": "derive.derivation.build",
     "Derivation": "derive.derivation.quantity",
     "Quantity": "derive.derivation.quantity",
@@ -27,18 +35,25 @@ _API = {
 }
 
 __all__ = [
+    "CheckReport",
     "Derivation",
     "DeriveError",
+    "Explanation",
     "InputError",
     "Network",
     "Quantity",
     "UsageError",
     "__version__",
+    "check",
     "derive",
+    "draw",
+    "explain",
+    "load_ipython_extension",
     "load_network",
 ]
 
 if TYPE_CHECKING:
+    from .api import CheckReport, Explanation, check, draw, explain
     from .derivation.build import derive
     from .derivation.quantity import Derivation, Quantity
     from .errors import DeriveError, InputError, UsageError
@@ -52,6 +67,13 @@ def __getattr__(name: str) -> Any:
     value = getattr(import_module(_API[name]), name)
     globals()[name] = value  # later look-ups skip this function
     return value
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext derive``: registers the ``%%derive`` cell magic."""
+    from .api.magic import register
+
+    register(ipython)
 
 
 def __dir__() -> list[str]:
