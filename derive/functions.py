@@ -64,6 +64,10 @@ class ActivationDef:
     inverse: Callable[[Expr], Expr] | None  # z in terms of the output, where one exists
     default_slope: float = 0.0
     doc: str = ""
+    # derive explain --why: ∂a/∂z in words, {z} the weighted sum and {a} the output; for a
+    # coupled layer, why_across is ∂a_i/∂z_j (i ≠ j) with {a} output i and {z} sum j
+    why: str = ""
+    why_across: str = ""
 
     @property
     def elementwise(self) -> bool:
@@ -87,6 +91,8 @@ ACTIVATIONS: dict[str, ActivationDef] = {
             lambda z, s: _np_sigmoid(z),
             lambda a: sp.log(a / (1 - a)),
             doc="1/(1 + e^(−z))",
+            why="the sigmoid's slope at {z}: at most ¼, and small when the neuron is saturated "
+            "({a} near 0 or 1)",
         ),
         ActivationDef(
             "tanh",
@@ -95,6 +101,8 @@ ACTIVATIONS: dict[str, ActivationDef] = {
             lambda z, s: __import__("numpy").tanh(z),
             sp.atanh,
             doc="tanh z",
+            why="tanh's slope at {z}: 1 − {a}², at most 1, and small when the neuron is saturated "
+            "({a} near ±1)",
         ),
         ActivationDef(
             "relu",
@@ -103,6 +111,8 @@ ACTIVATIONS: dict[str, ActivationDef] = {
             lambda z, s: _np_leaky(z, 0.0),
             None,
             doc="z if z > 0 else 0 (derivative at exactly 0 taken as 0)",
+            why="ReLU's slope at {z}: 1 while the neuron is on ({z} > 0), 0 while it is off, so an "
+            "off neuron passes nothing back",
         ),
         ActivationDef(
             "leaky_relu",
@@ -112,6 +122,8 @@ ACTIVATIONS: dict[str, ActivationDef] = {
             None,
             default_slope=0.01,
             doc="z if z > 0 else slope·z (slope default 0.01; derivative at 0 is slope)",
+            why="leaky ReLU's slope at {z}: 1 while the neuron is on ({z} > 0), the small slope "
+            "while it is off, so an off neuron still passes a little back",
         ),
         ActivationDef(
             "linear",
@@ -120,6 +132,7 @@ ACTIVATIONS: dict[str, ActivationDef] = {
             lambda z, s: z,
             lambda a: a,
             doc="z (identity)",
+            why="a linear neuron passes {z} on unchanged, so {a} moves one-for-one with it",
         ),
         ActivationDef(
             "softmax",
@@ -128,6 +141,9 @@ ACTIVATIONS: dict[str, ActivationDef] = {
             lambda z, s: _np_softmax(z),
             sp.log,
             doc="e^(z_i) / Σ_k e^(z_k) over the layer",
+            why="softmax's slope of {a} in its own {z}: {a}·(1 − {a}), small when {a} is near "
+            "0 or 1",
+            why_across="raising {z} takes probability from {a}: the outputs always sum to 1",
         ),
     )
 }
@@ -143,6 +159,8 @@ class CostDef:
     doc: str
     probabilities: bool = False  # takes log of outputs: targets must lie in [0, 1]
     distribution: bool = False  # targets are one distribution: Σ y = 1 (categorical)
+    targets: bool = True  # False: no targets (``none`` backpropagates from the output itself)
+    why: str = ""  # ∂C/∂a in words (derive explain --why): {a} the output, {y} its target
 
 
 def _half_sq(a: Vector, y: Vector) -> Expr:
@@ -181,15 +199,30 @@ COSTS: dict[str, CostDef] = {
             _half_sq,
             lambda a, y: 0.5 * ((a - y) ** 2).sum(axis=0),
             "½ Σ (a − y)²",
+            why="how far the output {a} is from its target {y}",
         ),
-        CostDef("squared_error", _sq, lambda a, y: ((a - y) ** 2).sum(axis=0), "Σ (a − y)²"),
-        CostDef("mse", _mse, lambda a, y: ((a - y) ** 2).mean(axis=0), "(1/n) Σ (a − y)²"),
+        CostDef(
+            "squared_error",
+            _sq,
+            lambda a, y: ((a - y) ** 2).sum(axis=0),
+            "Σ (a − y)²",
+            why="twice how far the output {a} is from its target {y}",
+        ),
+        CostDef(
+            "mse",
+            _mse,
+            lambda a, y: ((a - y) ** 2).mean(axis=0),
+            "(1/n) Σ (a − y)²",
+            why="twice how far the output {a} is from its target {y}, shared over the n outputs",
+        ),
         CostDef(
             "binary_cross_entropy",
             _bce,
             _np_bce,
             "−Σ [y ln a + (1 − y) ln(1 − a)]",
             probabilities=True,
+            why="how far {a} is from its target {y}, divided by {a}·(1 − {a}): a confident "
+            "wrong output pulls hard",
         ),
         CostDef(
             "cross_entropy",
@@ -198,6 +231,18 @@ COSTS: dict[str, CostDef] = {
             "−Σ y ln a",
             probabilities=True,
             distribution=True,
+            why="−{y}/{a}: only the target class pulls, and it pulls harder the less "
+            "probability {a} gives it",
+        ),
+        # micrograd's and CS231n's single-neuron examples: backpropagate from the one output
+        # itself (its gradient 1), so every ∂C/∂p is ∂O/∂p; the loader refuses several outputs
+        CostDef(
+            "none",
+            lambda a, y: a[0],
+            lambda a, y: a.sum(axis=0),
+            "O",  # C is the one output itself: ∂C/∂p is ∂O/∂p
+            targets=False,
+            why="C is the output {a} itself, so its gradient is 1",
         ),
     )
 }

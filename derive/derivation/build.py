@@ -19,17 +19,16 @@ from ..numbers.arithmetic import (
     arithmetic_for,
 )
 from ..spec.network import Entry, Network
-from ..spec.notation import Namer, free_symbols, namer_for, parameter_names
+from ..spec.notation import Namer, free_symbols, frozen_names, namer_for, parameter_names
 from .compose import Composer
 from .example import ExampleChain
-from .names import ETA, gradient, per_example, updated
+from .names import DATA_COST, ETA, gradient, per_example
 from .quantity import (
     AVERAGE,
     BACKWARD,
     COST,
     FORWARD,
     GIVEN,
-    UPDATE,
     Derivation,
     Quantity,
     S,
@@ -38,29 +37,49 @@ from .quantity import (
     ordered_mul,
     parameters_by_layer,
 )
+from .updates import Updates
 
 
 def derive(
-    network: Network, *, carry: Carry = "exact", decimals: int = 4, general: bool = False
+    network: Network,
+    *,
+    carry: Carry = "exact",
+    decimals: int = 4,
+    general: bool = False,
+    wrt_inputs: bool = False,
+    precision: int | None = None,
 ) -> Derivation:
     """Derive every ∂C/∂w and ∂C/∂b of ``network`` by the chain rule, with numbers.
 
     Symbols written in the file stay symbolic (numbers from ``values:`` are shown beside them);
-    ``general`` keeps every given value symbolic and prints the general chain-rule formulas.
+    ``general`` keeps every given value symbolic and prints the general chain-rule formulas;
+    ``wrt_inputs`` adds ∂C/∂x for every input of every example; ``precision`` computes at
+    that many significant digits instead of float64's 16 (numbers/precise.py).
     """
     if carry not in ("exact", "rounded"):
         raise OptionError("carry", f"must be exact or rounded, not {carry!r}")
-    if not 0 <= decimals <= 15:
-        raise OptionError("decimals", f"must be between 0 and 15, not {decimals}")
+    most = 15 if precision is None else max(15, precision)  # digits there are to show
+    if not 0 <= decimals <= most:
+        raise OptionError("decimals", f"must be between 0 and {most}, not {decimals}")
     if not network.examples:
         raise UsageError(f"{network.source} has no examples: to derive, add examples: [...]")
-    return Builder(network, carry=carry, decimals=decimals, general=general).run()
+    builder = Builder(network, carry=carry, decimals=decimals, general=general, precision=precision)
+    builder.wrt_inputs = wrt_inputs
+    return builder.run()
 
 
 class Builder:
     """Defines quantities in derivation order, evaluating each as it is defined."""
 
-    def __init__(self, network: Network, *, carry: Carry, decimals: int, general: bool) -> None:
+    def __init__(
+        self,
+        network: Network,
+        *,
+        carry: Carry,
+        decimals: int,
+        general: bool,
+        precision: int | None = None,
+    ) -> None:
         self.net = network
         self.namer: Namer = namer_for(network)
         self.params = parameter_names(network, self.namer)
@@ -70,17 +89,18 @@ class Builder:
         if symbolic and carry == "rounded":
             raise OptionError("carry", "rounded needs numbers; this derivation keeps symbols")
         self.general = general
-        self.arith: Arithmetic = arithmetic_for(carry, decimals, symbolic=symbolic)
+        self.composer = Composer()  # formulas over the file's numbers, for faithful re-evaluation
+        self.precision = precision
+        self.arith: Arithmetic = arithmetic_for(
+            carry, decimals, symbolic=symbolic, precision=precision, exact=self.composer
+        )
         # A second, exact float evaluation: beside hand-rounded values, or with the numbers
         # of ``values:`` beside symbolic ones.
         numbers = not general and symbols <= set(self.symbol_values)
         shadow = carry == "rounded" or (symbolic and numbers)
-        self.composer = Composer()  # formulas over the file's numbers, for faithful re-evaluation
         self.exact: Arithmetic | None = None
         if shadow:
             self.exact = FloatArithmetic(wide=True, compose=self.composer)
-        if isinstance(self.arith, FloatArithmetic):
-            self.arith.compose = self.composer
         self.carry, self.decimals = carry, decimals
         self.q: dict[str, Quantity] = {}
         self.env: dict[str, Value] = {}
@@ -93,6 +113,13 @@ class Builder:
         self.distribution = symbolic and self.distribution_cost
         self.sum_to_one = self._summing_to_one() if self.distribution_cost else frozenset()
         self.assumptions: list[str] = []
+        self.wrt_inputs = False
+        self.regularized = network.l2 is not None
+        self.frozen = frozen_names(network)
+        if not COSTS[network.cost].targets:
+            self.assumptions.append(
+                "cost: none: C is the output itself, so each ∂C/∂p is the output's ∂O/∂p"
+            )
 
     def given(self, name: str, entry: Entry, **meta: Any) -> None:
         raw = S(name) if self.general else S(entry) if isinstance(entry, str) else entry
@@ -100,7 +127,7 @@ class Builder:
         self.env[name] = value
         exact = None
         number = self.symbol_values.get(entry, 0.0) if isinstance(entry, str) else entry
-        self.composer.given(name, float(number))
+        self.composer.given(name, number)  # a Written number: the decimals the file wrote
         if self.exact is not None:
             exact = self.exact_env[name] = self.exact.given(number)
         self.q[name] = Quantity(name, GIVEN, value=value, exact=exact, **meta)
@@ -118,6 +145,7 @@ class Builder:
         self.composer.defined(name, formula, aliases)
         with self._naming(name):
             value = self.arith.finish(self.arith.evaluate(formula, self.env))
+        note = self.arith.note()  # hand rounding: a value carried at more decimals from here
         if self.distribution and section in (BACKWARD, AVERAGE):
             value = self._targets_sum_to_one(value, meta.get("example"))
         carried = self._opaque(name, section, value)
@@ -139,6 +167,7 @@ class Builder:
             aliases=aliases,
             step=self.step if numbered else None,
             opaque=carried is not value,
+            note=note,
             **meta,
         )
 
@@ -208,15 +237,21 @@ class Builder:
         for name, entry in self.params:
             self.given(name, entry)
         self.given(ETA, self.net.learning_rate)
+        updates = Updates(self)
+        updates.given()
         examples = [ExampleChain(self, e) for e in range(len(self.net.examples))]
         for example in examples:
             example.forward_and_cost()
         if self.many:
             parts = [S(self.sfx("C", e)) for e in range(len(examples))]
-            self.define("C", COST, ordered_mul(sp.Rational(1, len(parts)), ordered_add(*parts)))
+            mean = ordered_mul(sp.Rational(1, len(parts)), ordered_add(*parts))
+            self.define(DATA_COST if self.regularized else "C", COST, mean)
+        updates.penalty()
         for example in examples:
             example.backward()
-        self.average_and_update()
+        self.average()
+        updates.regularize()
+        updates.update()
         return Derivation(
             network=self.net,
             carry=self.carry,
@@ -226,19 +261,25 @@ class Builder:
             parameters=tuple(name for name, _ in self.params),
             alias_of=dict(self.alias_of),
             assumptions=tuple(self.assumptions),
+            frozen=self.frozen,
+            precision=self.precision,
         )
 
-    def average_and_update(self) -> None:
+    def average(self) -> None:
+        """With several examples, each gradient is the mean of the examples' gradients (of a
+        weight's, ∂C0/∂w when a regularization step follows)."""
+        if not self.many:
+            return
         n = len(self.net.examples)
         for name, _ in self.params:
-            if self.many:
-                terms = [S(self.sfx(gradient(name), e)) for e in range(n)]
-                self.define(
-                    gradient(name),
-                    AVERAGE,
-                    ordered_mul(sp.Rational(1, n), ordered_add(*terms)),
-                    numbered=True,
-                )
-        for name, _ in self.params:
-            step = ordered_mul(S(ETA), S(gradient(name)))
-            self.define(updated(name), UPDATE, ordered_add(S(name), -step))
+            terms = [S(self.sfx(gradient(name), e)) for e in range(n)]
+            self.define(
+                self.weight_gradient(name),
+                AVERAGE,
+                ordered_mul(sp.Rational(1, n), ordered_add(*terms)),
+                numbered=True,
+            )
+
+    def weight_gradient(self, name: str) -> str:
+        """The name the chain rule gives ``name``'s gradient: ∂C0/∂w for a regularized weight."""
+        return Updates.chain_name(self, name)

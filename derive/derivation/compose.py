@@ -9,6 +9,7 @@ import math
 
 import sympy as sp
 
+from ..numbers.written import exact_rational
 from .quantity import S
 
 
@@ -22,7 +23,11 @@ class Composer:
 
     def given(self, name: str, number: float) -> None:
         # the decimal the file wrote (0.15 is 3/20), not its nearest binary float
-        self.memo[name] = sp.Rational(repr(number)) if math.isfinite(number) else sp.nan
+        self.memo[name] = exact_rational(number) if math.isfinite(number) else sp.nan
+
+    def computed(self, name: str) -> bool:
+        """Whether ``name`` is a quantity the derivation computes (else the file gives it)."""
+        return name in self.formulas
 
     def defined(self, name: str, formula: sp.Expr, aliases: tuple[str, ...] = ()) -> None:
         self.formulas[name] = formula

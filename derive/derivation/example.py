@@ -11,7 +11,7 @@ import sympy as sp
 from ..functions import ACTIVATIONS, COSTS, activation_derivative, tidy
 from ..spec.network import Entry, Network
 from ..spec.notation import Namer
-from .names import partial
+from .names import DATA_COST, data_gradient, partial
 from .quantity import BACKWARD, COST, FORWARD, LayerParameters, S, Section, ordered_add, ordered_mul
 
 
@@ -26,6 +26,10 @@ class Recorder(Protocol):
     def many(self) -> bool: ...
     @property
     def layer_params(self) -> dict[int, LayerParameters]: ...
+    @property
+    def regularized(self) -> bool: ...
+    @property
+    def wrt_inputs(self) -> bool: ...
     def sfx(self, name: str, example: int) -> str: ...
     def writes_o_minus_y(self, layer: int, example: int) -> bool: ...
     def given(self, name: str, entry: Entry, **meta: Any) -> None: ...
@@ -70,14 +74,15 @@ class ExampleChain:
         for j, entry in enumerate(self.ex.target):
             b.given(self.n(namer.target(j)), entry, **meta)
         for l, layer in enumerate(b.net.layers, start=1):
-            w_names, b_names = b.layer_params[l].weights, b.layer_params[l].biases
-            for j, row in enumerate(w_names):
+            group = b.layer_params[l]
+            for j, row in enumerate(group.weights):
                 terms = [ordered_mul(S(w), S(self.act(l - 1, k))) for k, w in enumerate(row)]
-                terms += [S(b_names[j])] if b_names else []
+                bias = group.bias(j)
+                terms += [S(bias)] if bias else []
                 by_symbol = {w: t for w, t in zip(row, terms, strict=False)}
                 by_symbol.update((self.act(l - 1, k), t) for k, t in enumerate(terms[: len(row)]))
-                if b_names:
-                    by_symbol[b_names[j]] = terms[-1]
+                if bias:
+                    by_symbol[bias] = terms[-1]
                 self.z_terms[self.z(l, j)] = by_symbol
                 b.define(self.z(l, j), FORWARD, ordered_add(*terms), layer=l, **meta)
             act = ACTIVATIONS[layer.activation.name]
@@ -90,7 +95,9 @@ class ExampleChain:
         a = [S(self.act(last, j)) for j in range(b.net.layers[-1].size)]
         y = [S(self.n(namer.target(j))) for j in range(len(a))]
         self.cost_expr = COSTS[b.net.cost].sympy(a, y)
-        b.define(self.n("C"), COST, self.cost_expr, **meta)
+        # regularized, one example: this is the data part C0 of C = C0 + (λ/2)·Σw²
+        alone = DATA_COST if b.regularized and not b.many else "C"
+        b.define(self.n(alone), COST, self.cost_expr, **meta)
 
     def backward(self) -> None:
         last = self.b.net.depth
@@ -102,6 +109,7 @@ class ExampleChain:
                     self.d_activation(l, j, j)
                     self.d_z(l, j)
                     self.d_weights(l, j)
+                self.d_shared_bias(l)
             else:
                 for j in range(layer.size):
                     self.d_output(l, j)
@@ -110,6 +118,10 @@ class ExampleChain:
                         self.d_activation(l, i, j)
                     self.d_z(l, j)
                     self.d_weights(l, j)
+                self.d_shared_bias(l)
+        if self.b.wrt_inputs:  # ∂C/∂x: CS231n's examples, saliency maps
+            for k in range(self.b.net.inputs):
+                self.d_output(0, k)
 
     def step(self, name: str, formula: sp.Expr, l: int, **meta: Any) -> None:
         ex = self.e + 1 if self.b.many else None
@@ -158,7 +170,8 @@ class ExampleChain:
         ]
         aliases: tuple[str, ...] = ()
         bias = self.bias_name(l, j)
-        if bias is not None and self.local(self.n(z), bias) == 1:
+        shared = self.b.layer_params[l].shared
+        if bias is not None and not shared and self.local(self.n(z), bias) == 1:
             aliases = (self.p("C", bias),)
         chain = ordered_add(*terms)
         formula = chain
@@ -174,7 +187,28 @@ class ExampleChain:
         for w in self.weight_names(l, j):
             local = self.local(zname, w)
             chain = ordered_mul(dz, S(self.p(z, w)))
-            self.step(self.p("C", w), ordered_mul(dz, local), l, chain=chain)
+            self.step(self.weight_gradient(w), ordered_mul(dz, local), l, chain=chain)
+
+    def weight_gradient(self, w: str) -> str:
+        """∂C/∂w of this example, or ∂C0/∂w when a regularization step adds λ·w after it."""
+        return data_gradient(w) if self.b.regularized and not self.b.many else self.p("C", w)
+
+    def d_shared_bias(self, l: int) -> None:
+        """A layer's one shared bias b enters every z_j, so ∂C/∂b = Σ_j ∂C/∂z_j · ∂z_j/∂b."""
+        group = self.b.layer_params[l]
+        if not group.shared or not group.biases:
+            return
+        bias, namer = group.biases[0], self.b.namer
+        zs = [namer.z(l, j) for j in range(len(group.weights))]
+        chain = ordered_add(*[ordered_mul(S(self.p("C", z)), S(self.p(z, bias))) for z in zs])
+        locals_ = [self.local(self.n(z), bias) for z in zs]  # each 1: ∂z_j/∂b = 1
+        formula = ordered_add(
+            *[
+                S(self.p("C", z)) if d == 1 else ordered_mul(S(self.p("C", z)), d)
+                for z, d in zip(zs, locals_, strict=True)
+            ]
+        )
+        self.step(self.p("C", bias), formula, l, chain=chain)
 
     def local(self, z: str, wrt: str) -> sp.Expr:
         """∂z/∂wrt by sympy.diff of the one term of z that holds ``wrt``."""
@@ -184,8 +218,7 @@ class ExampleChain:
         return list(self.b.layer_params[l].weights[j])
 
     def bias_name(self, l: int, j: int) -> str | None:
-        biases = self.b.layer_params[l].biases
-        return biases[j] if biases else None
+        return self.b.layer_params[l].bias(j)
 
 
 _P, _Q = sp.symbols("P Q")

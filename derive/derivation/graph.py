@@ -21,6 +21,7 @@ from typing import Final
 import sympy as sp
 
 from ..errors import UsageError
+from ..functions import COSTS
 from ..numbers.arithmetic import EvaluationError, FloatArithmetic, Value, arithmetic_for
 from ..spec.notation import namer_for
 from .names import ETA, gradient, gradient_of, is_gradient, partial, per_example, split_example
@@ -87,9 +88,9 @@ def network_shape(d: Derivation, *, example: int | None = None) -> Shape:
     def neuron(l: int, j: int) -> Neuron:
         if l == 0:
             return Neuron(0, j, per_example(namer.act(0, j), k))
-        biases = d.params_by_layer[l].biases
-        target = per_example(namer.target(j), k) if l == net.depth else None
-        z, bias = per_example(namer.z(l, j), k), biases[j] if biases else None
+        last = l == net.depth and COSTS[net.cost].targets  # cost: none has no target
+        target = per_example(namer.target(j), k) if last else None
+        z, bias = per_example(namer.z(l, j), k), d.params_by_layer[l].bias(j)
         return Neuron(l, j, per_example(namer.act(l, j), k), z, bias, target)
 
     columns = []
@@ -194,14 +195,10 @@ def chain(d: Derivation, param: str, *, example: int | None) -> Chain:
     net, namer = d.network, namer_for(d.network)
     layer = d.layer_of(param)
     group = d.params_by_layer[layer]
-    into = [
-        (*w, *(group.biases[j : j + 1] if group.biases else ()))
-        for j, w in enumerate(group.weights)
-    ]
-    row = next(j for j, names in enumerate(into) if param in names)
+    into = [(*w, *filter(None, [group.bias(j)])) for j, w in enumerate(group.weights)]
+    rows = [j for j, names in enumerate(into) if param in names]  # several: a shared bias
     locals_ = _Locals(d, example)
-    edges = [locals_.diff(namer.z(layer, row), param)]
-    rows = [row]
+    edges = [locals_.diff(namer.z(layer, row), param) for row in rows]
     for l in range(layer, net.depth + 1):
         size = net.layer(l).size
         pairs = [(i, j) for j in rows for i in range(size) if locals_.has(l, out=i, z=j)]

@@ -5,6 +5,9 @@
     new_w6    w6 after one gradient-descent step       updated("w6"); updated_param(...)
     O3[2]     a quantity of example 2 of several        per_example("O3", 2); split_example(...)
     eta       the learning rate η
+    dC0/dw6   the gradient of the cost before regularization   data_gradient("w6")
+    lambda    the L2 regularization strength λ; C0 the cost before it
+    v_w6      w6's velocity before the step (momentum μ = mu); new_v_w6 after it
 
 These ASCII names are the project's names everywhere: terminal, JSON, LaTeX and the checker.
 How weights, biases, sums and activations are numbered is the notation's business
@@ -14,8 +17,13 @@ How weights, biases, sums and activations are numbered is the notation's busines
 from __future__ import annotations
 
 ETA = "eta"
+LAMBDA = "lambda"
+MU = "mu"
+DATA_COST = "C0"
 _NEW = "new_"
+_VELOCITY = "v_"
 _GRADIENT = "dC/d"
+_GREEK = {ETA: "η", LAMBDA: "λ", MU: "μ"}
 
 
 def partial(num: str, den: str) -> str:
@@ -28,6 +36,20 @@ def gradient(param: str) -> str:
 
 def updated(param: str) -> str:
     return _NEW + param
+
+
+def data_gradient(param: str) -> str:
+    """∂C0/∂param: the chain rule's part of a weight's gradient when the cost is regularized."""
+    return partial(DATA_COST, param)
+
+
+def velocity(param: str) -> str:
+    return _VELOCITY + param
+
+
+def moved_param(name: str) -> str:
+    """The parameter an update moves: 'v_w6' (its velocity) → 'w6', 'w6' → 'w6'."""
+    return name.removeprefix(_VELOCITY) if name.startswith(_VELOCITY) else name
 
 
 def per_example(name: str, example: int | None) -> str:
@@ -70,7 +92,7 @@ def updated_param(name: str) -> str | None:
 
 def display(name: str) -> str:
     """Console form of a name: dC/dz3 → ∂C/∂z3, eta → η."""
-    if name == ETA:
-        return "η"
+    if name in _GREEK:
+        return _GREEK[name]
     parts = split_partial(name)
     return f"∂{parts[0]}/∂{parts[1]}" if parts else name

@@ -19,12 +19,13 @@ import sympy as sp
 from ..numbers.arithmetic import ArithmeticName, Carry, Value
 from ..spec.network import Network
 
-Section = Literal["given", "forward", "cost", "backward", "average", "update"]
+Section = Literal["given", "forward", "cost", "backward", "average", "regularization", "update"]
 GIVEN: Final = "given"
 FORWARD: Final = "forward"
 COST: Final = "cost"
 BACKWARD: Final = "backward"
 AVERAGE: Final = "average"
+REGULARIZATION: Final = "regularization"  # ∂C/∂w = ∂C0/∂w + λ·w, after the chain rule
 UPDATE: Final = "update"
 
 
@@ -70,6 +71,7 @@ class Quantity:
     example: int | None = None  # 1-based, when the file has several examples
     layer: int | None = None
     opaque: bool = False  # symbolic forward value that later formulas see by its name
+    note: str | None = None  # hand rounding: which values this step carried at more decimals
 
 
 @dataclass(frozen=True)
@@ -78,11 +80,18 @@ class LayerParameters:
 
     layer: int
     weights: tuple[tuple[str, ...], ...]
-    biases: tuple[str, ...]
+    biases: tuple[str, ...]  # one per neuron, or the one shared bias
+    shared: bool = False
 
     @property
     def names(self) -> tuple[str, ...]:
         return (*(w for row in self.weights for w in row), *self.biases)
+
+    def bias(self, j: int) -> str | None:
+        """The bias added into neuron j (the layer's one bias when shared), if any."""
+        if not self.biases:
+            return None
+        return self.biases[0] if self.shared else self.biases[j]
 
 
 def parameters_by_layer(network: Network, names: Iterable[str]) -> dict[int, LayerParameters]:
@@ -92,7 +101,8 @@ def parameters_by_layer(network: Network, names: Iterable[str]) -> dict[int, Lay
     out = {}
     for l, layer in enumerate(network.layers, start=1):
         weights = tuple(tuple(next(it) for _ in row) for row in layer.weights)
-        out[l] = LayerParameters(l, weights, tuple(next(it) for _ in layer.biases or ()))
+        biases = tuple(next(it) for _ in layer.biases or ())
+        out[l] = LayerParameters(l, weights, biases, layer.shared_bias)
     return out
 
 
@@ -106,6 +116,8 @@ class Derivation:
     parameters: tuple[str, ...]
     alias_of: Mapping[str, str] = field(default_factory=dict)
     assumptions: tuple[str, ...] = ()  # what the derivation took as given beyond the file
+    frozen: frozenset[str] = frozenset()  # parameters freeze: keeps out of the updates
+    precision: int | None = None  # significant digits (--precision); None: float64
 
     def section(self, name: Section) -> list[Quantity]:
         return [q for q in self.quantities.values() if q.section == name]

@@ -40,7 +40,8 @@ class Expectations:
 
     def __init__(self, network: Network) -> None:
         self.network = network
-        self.exact = derive(network)
+        # with ∂C/∂x (explain --wrt-inputs): an answer may give an input's gradient too
+        self.exact = derive(network, wrt_inputs=True)
         self._hand: dict[int, Derivation] = {}
         self._hand_values: dict[int, dict[str, Value]] = {}
         self._models: dict[int, DependencyModel] = {}
@@ -87,7 +88,9 @@ class Expectations:
 
     def hand(self, decimals: int) -> Derivation:
         if decimals not in self._hand:
-            self._hand[decimals] = derive(self.network, carry="rounded", decimals=decimals)
+            self._hand[decimals] = derive(
+                self.network, carry="rounded", decimals=decimals, wrt_inputs=True
+            )
         return self._hand[decimals]
 
     def unrounded(self, decimals: int, name: str) -> Value:

@@ -8,10 +8,12 @@ from typing import Any
 
 from ..errors import InputError
 from ..functions import ACTIVATIONS, COSTS
+from .classify import examples_from_data, is_from_data, parse_labels
 from .limits import DERIVE, Limits, check_examples, check_layers
 from .network import NOTATION_STYLES, Activation, Entry, Example, Layer, Network, Notation
+from .options import training_options
 from .params import ParameterSource, parse_data, parse_init
-from .reader import SYMBOL_NAME, Place, Reader, parse_yaml, read_text, short
+from .reader import SYMBOL_NAME, Place, Reader, expect_kind, parse_yaml, read_text, short
 
 
 def load_network(path: str | Path, *, limits: Limits = DERIVE) -> Network:
@@ -34,6 +36,11 @@ TOP_KEYS = (
     "init",
     "data",
     "one_hot",
+    "freeze",
+    "regularization",
+    "momentum",
+    "velocities",
+    "labels",
 )
 
 
@@ -45,6 +52,8 @@ def network_from_data(
         raise InputError(
             source, "", "the file is empty; expected a network (layers, examples, cost)"
         )
+    if isinstance(data, dict):
+        expect_kind(data, "a network file", source=source)
     top = reader.mapping(data, (), allowed=TOP_KEYS, required=("layers", "cost"))
     base = Path(source).parent
     init = parse_init(reader, top.get("init"))
@@ -54,10 +63,22 @@ def network_from_data(
     spec = parse_data(reader, top.get("data"), base=base, limits=limits)
     if "examples" not in top and spec is None:
         raise reader.fail((), "missing required key 'examples' (or data: to train from)")
-    examples = _examples(
-        reader, top.get("examples", []), sizes, required=spec is None, params=params, limits=limits
-    )
     cost = reader.name(top["cost"], ("cost",), choices=sorted(COSTS), what="cost")
+    raw_examples = top.get("examples", [])
+    if is_from_data(raw_examples):  # rows of data:, checked and read here
+        raw_examples = examples_from_data(
+            reader, raw_examples, spec, sizes=sizes, limits=limits, targets=COSTS[cost].targets
+        )
+    examples = _examples(
+        reader,
+        raw_examples,
+        sizes,
+        required=spec is None,
+        params=params,
+        limits=limits,
+        targets=COSTS[cost].targets,
+    )
+    labels, label_kind = parse_labels(reader, top.get("labels"), outputs=sizes[-1])
     title = top.get("title", Path(source).stem)
     if not isinstance(title, str):
         raise reader.fail(("title",), "expected text")
@@ -73,6 +94,9 @@ def network_from_data(
         source=source,
         data=spec,
         one_hot=_flag(reader, top.get("one_hot", False), ("one_hot",)),
+        labels=labels,
+        label_kind=label_kind,
+        **training_options(reader, top),
     )
     from .rules import check_network  # cross-field rules live beside the naming they need
 
@@ -161,8 +185,20 @@ def _layer(
         for j, row in enumerate(rows)
     )
     activation = _activation(reader, keys["activation"], (*path, "activation"))
-    biases = _biases(reader, keys.get("biases"), (*path, "biases"), size=size, params=params)
+    raw_biases = keys.get("biases")
+    if _is_shared(raw_biases):  # biases: 0.35, one parameter for the whole layer
+        shared = (reader.number(raw_biases, (*path, "biases")),)
+        return Layer(size, activation, weights, shared, shared_bias=True)
+    biases = _biases(reader, raw_biases, (*path, "biases"), size=size, params=params)
     return Layer(size=size, activation=activation, weights=weights, biases=biases)
+
+
+def _is_shared(raw: Any) -> bool:
+    """A single number or symbol name where a list of biases may stand ('init' and 'zeros'
+    draw one bias per neuron)."""
+    if isinstance(raw, bool):
+        return False
+    return isinstance(raw, int | float) or (isinstance(raw, str) and raw not in ("init", "zeros"))
 
 
 def _biases(
@@ -185,7 +221,7 @@ def _activation(reader: Reader, data: Any, path: Place) -> Activation:
         if "slope" in keys and name != "leaky_relu":  # accepted and ignored would mislead
             raise reader.fail((*path, "slope"), f"{name} takes no slope (only leaky_relu does)")
         params = tuple(
-            (key, float(reader.number(keys[key], (*path, key), symbol_ok=False)))
+            (key, reader.real(keys[key], (*path, key)))
             for key in ("slope",)
             if key in keys
         )
@@ -201,25 +237,36 @@ def _examples(
     required: bool,
     params: ParameterSource,
     limits: Limits,
+    targets: bool = True,
 ) -> tuple[Example, ...]:
     items = reader.sequence(data, ("examples",), length=None, what="training examples")
     check_examples(reader.source, len(items), limits)
     if not items and required:
         raise reader.fail(("examples",), "expected at least one training example")
     examples = []
+    # cost: none has no targets: an example is its input alone
+    wanted = ("input", "target") if targets else ("input",)
     for e, item in enumerate(items):
         path: Place = ("examples", e)
-        keys = reader.mapping(item, path, allowed=("input", "target"), required=("input", "target"))
-        values = []
-        for key, size in (("input", sizes[0]), ("target", sizes[-1])):
-            what = f"numbers (one per {key} neuron)"
-            raw = keys[key]
-            if isinstance(raw, dict):  # {file: image.npy}: a long input kept out of the YAML
-                raw = params.draw((size,), (*path, key), spec=raw)
-            seq = reader.sequence(raw, (*path, key), length=size, what=what)
-            values.append(tuple(reader.number(v, (*path, key, i)) for i, v in enumerate(seq)))
-        examples.append(Example(input=values[0], target=values[1]))
+        keys = reader.mapping(item, path, allowed=wanted, required=wanted)
+        values = {"target": ()} | {
+            key: _entries(reader, keys[key], (*path, key), size=size, params=params)
+            for key, size in (("input", sizes[0]), ("target", sizes[-1]))
+            if key in wanted
+        }
+        examples.append(Example(input=values["input"], target=values["target"]))
     return tuple(examples)
+
+
+def _entries(
+    reader: Reader, raw: Any, path: Place, *, size: int, params: ParameterSource
+) -> tuple[Entry, ...]:
+    """An example's input or target: a list, or {file: image.npy} for a long one."""
+    what = f"numbers (one per {path[-1]} neuron)"
+    if isinstance(raw, dict):  # {file: image.npy}: a long input kept out of the YAML
+        raw = params.draw((size,), path, spec=raw)
+    seq = reader.sequence(raw, path, length=size, what=what)
+    return tuple(reader.number(v, (*path, i)) for i, v in enumerate(seq))
 
 
 def _flag(reader: Reader, data: Any, path: Place) -> bool:
@@ -235,5 +282,5 @@ def _values(reader: Reader, data: Any) -> tuple[tuple[str, float], ...]:
     for key, value in data.items():
         if not isinstance(key, str) or not SYMBOL_NAME.fullmatch(key):
             raise reader.fail(("values",), f"expected symbol names as keys, got {short(key)!r}")
-        out.append((key, float(reader.number(value, ("values", key), symbol_ok=False))))
+        out.append((key, reader.real(value, ("values", key))))
     return tuple(sorted(out))

@@ -38,6 +38,12 @@ class Layer:
     activation: Activation
     weights: tuple[tuple[Entry, ...], ...] = ()  # one row per neuron of this layer
     biases: tuple[Entry, ...] | None = None
+    shared_bias: bool = False  # ``biases: 0.35``: one bias for the layer, ``biases`` holds it
+
+    @property
+    def bias_count(self) -> int:
+        """The layer's bias parameters: one per neuron, one if shared, none without biases."""
+        return 0 if self.biases is None else len(self.biases)
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,16 @@ class Network:
     source: str = "<network>"
     data: DataSpec | None = None
     one_hot: bool = False  # declared: every example's targets sum to one (Σ y = 1)
+    freeze: tuple[str, ...] = ()  # parameter names, globs, "weights" or "biases": not updated
+    l2: float | None = None  # regularization: {l2: λ} adds (λ/2)·Σw² to the cost
+    momentum: float | None = None  # μ of the velocity update v ← μ·v − η·∂C/∂p
+    velocities: tuple[tuple[str, float], ...] = ()  # starting velocities by parameter (else 0)
+    labels: tuple[str, ...] = ()  # a classifier's output neurons by name: "2", "cat"
+    label_kind: str = "label"  # the word before a label: "digit 2"
+
+    def output_label(self, j: int) -> str | None:
+        """Output neuron ``j`` (from 0) by its label, "digit 2", if the file gives labels."""
+        return f"{self.label_kind} {self.labels[j]}" if self.labels else None
 
     @property
     def sizes(self) -> tuple[int, ...]:
@@ -80,7 +96,7 @@ class Network:
     def parameter_count(self) -> int:
         sizes = self.sizes
         return sum(
-            layer.size * sizes[l - 1] + (layer.size if layer.biases is not None else 0)
+            layer.size * sizes[l - 1] + layer.bias_count
             for l, layer in enumerate(self.layers, start=1)
         )
 

@@ -6,11 +6,15 @@ layered  Nielsen's w<l>_<j><k> (neuron k of layer l−1 to neuron j of layer l),
          a<l>_<j>, with the input layer as layer 1; indices are joined with "_" (w3_1_12) when
          an index needs two digits (start + the widest layer > 10), so names never collide
 chain    one neuron per layer, 3Blue1Brown style: w(L), b(L), z(L), a(L), a(L-1), ... and y
+
+A layer with one shared bias (``biases: 0.35``) has one bias name: flat b1, b2 counted one per
+such layer (Matt Mazur's step-by-step example), layered b2, b3 (the layer's number alone).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from typing import Protocol
 
 from .network import Entry, Network
@@ -30,7 +34,7 @@ class _Flat:
     sizes: tuple[int, ...]
     start: int
     letter: str
-    bias_layers: tuple[bool, ...]
+    bias_counts: tuple[int, ...]  # bias parameters per layer, the input's (0) first
 
     def _neuron(self, layer: int, j: int) -> int:
         return self.start + sum(self.sizes[1:layer]) + j
@@ -40,8 +44,8 @@ class _Flat:
         return f"w{self.start + before + j * self.sizes[layer - 1] + k}"
 
     def bias(self, layer: int, j: int) -> str:
-        before = sum(self.sizes[i] for i in range(1, layer) if self.bias_layers[i])
-        return f"b{self.start + before + j}"
+        before = sum(self.bias_counts[1:layer])
+        return f"b{self.start + before + min(j, self.bias_counts[layer] - 1)}"
 
     def z(self, layer: int, j: int) -> str:
         return f"z{self._neuron(layer, j)}"
@@ -61,6 +65,7 @@ class _Layered:
     sizes: tuple[int, ...]
     start: int
     letter: str
+    shared: tuple[bool, ...] = ()  # per layer, the input's first: one bias for the layer
 
     def _idx(self, *indices: int) -> str:
         wide = max(self.sizes) + self.start > 10
@@ -70,6 +75,8 @@ class _Layered:
         return f"w{layer + 1}_{self._idx(j, k)}"
 
     def bias(self, layer: int, j: int) -> str:
+        if self.shared and self.shared[layer]:
+            return f"b{layer + 1}"
         return f"b{layer + 1}_{self.start + j}"
 
     def z(self, layer: int, j: int) -> str:
@@ -117,11 +124,12 @@ def namer_for(network: Network) -> Namer:
     n = network.notation
     sizes = network.sizes
     if n.style == "layered":
-        return _Layered(sizes, n.start, n.activation)
+        shared = (False, *(layer.shared_bias for layer in network.layers))
+        return _Layered(sizes, n.start, n.activation, shared)
     if n.style == "chain":
         return _Chain(len(sizes) - 1, n.activation)
-    biased = (False, *(layer.biases is not None for layer in network.layers))  # input first
-    return _Flat(sizes, n.start, n.activation, biased)
+    counts = (0, *(layer.bias_count for layer in network.layers))  # input first
+    return _Flat(sizes, n.start, n.activation, counts)
 
 
 def parameter_names(network: Network, namer: Namer) -> list[tuple[str, Entry]]:
@@ -155,6 +163,7 @@ def generated_names(network: Network) -> dict[str, str]:
     symbol can.)"""
     namer = namer_for(network)
     out = {"C": "the cost", "eta": "the learning rate"}
+    out.update(UPDATE_NAMES)
     out.update((namer.input(k), f"input {k}") for k in range(network.inputs))
     out.update((namer.target(j), f"target {j}") for j in range(network.sizes[-1]))
     for l, layer in enumerate(network.layers, start=1):
@@ -165,7 +174,42 @@ def generated_names(network: Network) -> dict[str, str]:
         if not isinstance(entry, str):
             out[name] = "a parameter"
         out["new_" + name] = f"the updated {name}"
+        out["v_" + name] = out["new_v_" + name] = f"the velocity of {name}"
     return out
+
+
+# names a derivation may give besides the network's own (regularization and momentum)
+UPDATE_NAMES = {
+    "C0": "the cost before regularization",
+    "lambda": "the regularization strength λ",
+    "mu": "the momentum μ",
+}
+
+
+def frozen_names(network: Network) -> frozenset[str]:
+    """The parameters ``freeze:`` keeps out of the updates: by name, glob (w1*), or every
+    weight or bias (the words weights and biases)."""
+    if not network.freeze:
+        return frozenset()
+    namer = namer_for(network)
+    weights: set[str] = set()
+    biases: set[str] = set()
+    for l, layer in enumerate(network.layers, start=1):
+        for j, row in enumerate(layer.weights):
+            weights.update(_own_name(e, namer.weight(l, j, k)) for k, e in enumerate(row))
+        biases.update(_own_name(e, namer.bias(l, j)) for j, e in enumerate(layer.biases or ()))
+    return frozenset(
+        name
+        for pattern in network.freeze
+        for name in matching(pattern, weights=weights, biases=biases)
+    )
+
+
+def matching(pattern: str, *, weights: set[str], biases: set[str]) -> set[str]:
+    """The parameter names one ``freeze:`` entry names."""
+    if pattern in ("weights", "biases"):
+        return weights if pattern == "weights" else biases
+    return {name for name in weights | biases if fnmatchcase(name, pattern)}
 
 
 def _own_name(entry: Entry, default: str) -> str:

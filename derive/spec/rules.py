@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 from ..errors import InputError
 from ..functions import ACTIVATIONS, ANSWER_FUNCTIONS, COSTS
-from .network import Network
-from .notation import free_symbols, generated_names, namer_for, parameter_names
+from .network import Layer, Network
+from .notation import (
+    Namer,
+    free_symbols,
+    generated_names,
+    matching,
+    namer_for,
+    parameter_names,
+)
 from .reader import Place
 
 
 def check_network(network: Network, *, fail: Callable[..., InputError]) -> None:
     _check_symbols(network, fail)
     _check_pairing(network, fail)
+    _check_updates(network, fail)
     if network.notation.style == "chain" and any(size != 1 for size in network.sizes):
         raise fail(("notation", "style"), "chain notation needs one neuron in every layer")
 
@@ -101,3 +109,37 @@ def _check_pairing(network: Network, fail: Callable[..., InputError]) -> None:
                 f"{network.cost} takes the log of the outputs; use a sigmoid or softmax "
                 f"output layer, not {out.name} (its outputs can be ≤ 0)",
             )
+
+
+def _check_updates(network: Network, fail: Callable[..., InputError]) -> None:
+    """cost: none needs one output; freeze: and velocities: must name parameters that exist."""
+    outputs = network.sizes[-1]
+    if not COSTS[network.cost].targets and outputs != 1:
+        raise fail(
+            ("cost",),
+            f"cost: none backpropagates from one output, and this network has {outputs}; "
+            "name a cost",
+        )
+    namer = namer_for(network)
+    names = parameter_names(network, namer)
+    biases = {n for l, layer in enumerate(network.layers, 1) for n in _bias_names(layer, l, namer)}
+    weights = {n for n, _ in names} - biases
+    for i, pattern in enumerate(network.freeze):
+        if not matching(pattern, weights=weights, biases=biases):
+            raise fail(
+                ("freeze", i), f"{pattern!r} names no parameter; parameters are {_few(names)}"
+            )
+    for name, _ in network.velocities:
+        if name not in weights | biases:
+            raise fail(
+                ("velocities", name), f"{name!r} is not a parameter; parameters are {_few(names)}"
+            )
+
+
+def _bias_names(layer: Layer, l: int, namer: Namer) -> list[str]:
+    return [e if isinstance(e, str) else namer.bias(l, j) for j, e in enumerate(layer.biases or ())]
+
+
+def _few(names: Sequence[tuple[str, object]]) -> str:
+    shown = [n for n, _ in names]
+    return ", ".join(shown) if len(shown) <= 8 else f"{', '.join(shown[:6])}, …, {shown[-1]}"

@@ -116,6 +116,8 @@ def _choice(option: str, value: str, *, choices: Sequence[Choice]) -> Choice:
 
 def _output(cost: str, *, hidden: str, sizes: tuple[int, ...]) -> str:
     """The output layer's activation: the cost's log needs outputs in (0, 1) (see rules.py)."""
+    if not COSTS[cost].targets and sizes[-1] != 1:
+        raise OptionError("cost", f"none backpropagates from one output; the shape has {sizes[-1]}")
     if COSTS[cost].distribution:
         if sizes[-1] < 2:
             raise OptionError(
@@ -138,7 +140,7 @@ def _render(plan: Plan) -> str:
         _commented(f"  - size: {plan.sizes[0]}", "the input layer: size only"),
         *(line for index in range(1, len(plan.sizes)) for line in _layer(plan, index)),
         _commented("examples:", "one training example; add more for a mini-batch"),
-        f"  - {{input: {_flow(_inputs(plan.sizes[0]))}, target: {_flow(_targets(plan))}}}",
+        _example(plan),
         "# costs: " + ", ".join(COSTS),
         _commented(f"cost: {plan.cost}", COSTS[plan.cost].doc),
         _commented("learning_rate: 0.5", "η in the update w ← w − η·∂C/∂w"),
@@ -185,6 +187,14 @@ def _weights(rows: list[list[float]], *, note: str) -> list[str]:
 
 def _inputs(count: int) -> list[float]:
     return [(1.0, 0.5)[k % 2] for k in range(count)]
+
+
+def _example(plan: Plan) -> str:
+    """The one example; with cost: none its input alone (there is no target)."""
+    inputs = _flow(_inputs(plan.sizes[0]))
+    if not COSTS[plan.cost].targets:
+        return f"  - {{input: {inputs}}}"
+    return f"  - {{input: {inputs}, target: {_flow(_targets(plan))}}}"
 
 
 def _targets(plan: Plan) -> list[float]:

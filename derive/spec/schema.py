@@ -88,8 +88,15 @@ def _layer() -> Schema:
         ],
     }
     biases = {
-        "description": "one per neuron; omitted: the layer has no biases",
-        "anyOf": [_entries(), {"enum": ["init", "zeros"]}, {"$ref": "#/$defs/file"}],
+        "description": "one per neuron, or one number (or symbol) shared by the layer; "
+        "omitted: the layer has no biases",
+        "anyOf": [
+            _entries(),
+            {"enum": ["init", "zeros"]},
+            {"$ref": "#/$defs/file"},
+            {"type": "number"},
+            {**_symbol(), "not": {"enum": ["init", "zeros"]}},
+        ],
     }
     return _closed(
         {
@@ -104,7 +111,8 @@ def _layer() -> Schema:
 
 def _example() -> Schema:
     values = {"anyOf": [_entries(), {"$ref": "#/$defs/file"}]}
-    return _closed({"input": values, "target": values}, required=["input", "target"])
+    # required: target as well, except with cost: none (the top level says so)
+    return _closed({"input": values, "target": values}, required=["input"])
 
 
 def _notation() -> Schema:
@@ -158,6 +166,21 @@ def _data() -> Schema:
     )
 
 
+def _from_data() -> Schema:
+    row = {"type": "integer", "minimum": 0}
+    rows = {"anyOf": [row, {"type": "array", "minItems": 1, "items": row}]}
+    what = "rows of data: (counted from 0) as the examples: K, or [K1, K2, …]"
+    return _closed({"from_data": rows}, required=["from_data"], description=what)
+
+
+def _labels() -> Schema:
+    values = {"type": "array", "items": {"type": ["number", "string"]}, "uniqueItems": True}
+    kind = {"type": "string", "pattern": "^[A-Za-z][A-Za-z ]{0,19}$"}
+    keyed = _closed({"kind": kind, "values": values}, required=["values"])
+    what = "the output neurons' classes: [0, 1, …] or {kind: digit, values: [...]}"
+    return {"description": what, "anyOf": [values, keyed]}
+
+
 def _top_properties() -> Schema:
     properties: Schema = {
         "title": {"type": "string", "description": "shown at the top of every output"},
@@ -171,7 +194,9 @@ def _top_properties() -> Schema:
             "items": {"anyOf": [{"$ref": "#/$defs/layer"}, {"$ref": "#/$defs/input_layer"}]},
             "description": "the input layer (size only), then each layer after it",
         },
-        "examples": {"type": "array", "items": {"$ref": "#/$defs/example"}},
+        "examples": {
+            "anyOf": [{"type": "array", "items": {"$ref": "#/$defs/example"}}, _from_data()]
+        },
         "cost": {"enum": sorted(COSTS)},
         "learning_rate": {"$ref": "#/$defs/entry", "description": "η (default 0.1)"},
         "values": {
@@ -186,8 +211,36 @@ def _top_properties() -> Schema:
             "type": "boolean",
             "description": "true: every example's targets sum to one (cross_entropy may use it)",
         },
+        **_update_properties(),
+        "labels": _labels(),
     }
     return properties
+
+
+def _update_properties() -> Schema:
+    """freeze, regularization, momentum and velocities (spec/options.py)."""
+    pattern = {"type": "string", "pattern": r"^[A-Za-z0-9_()\-*?\[\]]{1,64}$"}
+    return {
+        "freeze": {
+            "description": "kept out of the updates: names, globs (w1*), weights, biases",
+            "anyOf": [pattern, {"type": "array", "items": pattern}],
+        },
+        "regularization": _closed(
+            {"l2": {"type": "number", "minimum": 0, "description": "λ: adds (λ/2)·Σw² to C"}},
+            required=["l2"],
+        ),
+        "momentum": {
+            "type": "number",
+            "minimum": 0,
+            "exclusiveMaximum": 1,
+            "description": "μ: v ← μ·v − η·∂C/∂p, p ← p + v",
+        },
+        "velocities": {
+            "type": "object",
+            "additionalProperties": {"type": "number"},
+            "description": "velocities before the step, by parameter name (default 0)",
+        },
+    }
 
 
 def network_schema() -> Schema:
@@ -200,9 +253,20 @@ def network_schema() -> Schema:
         "properties": _top_properties(),
         "required": ["layers", "cost"],
         "additionalProperties": False,
-        # without data: to train from, at least one example
-        "if": {"not": {"required": ["data"]}},
-        "then": {"required": ["examples"], "properties": {"examples": {"minItems": 1}}},
+        "allOf": [
+            # without data: to train from, at least one example
+            {
+                "if": {"not": {"required": ["data"]}},
+                "then": {"required": ["examples"], "properties": {"examples": {"minItems": 1}}},
+            },
+            # examples have targets unless cost: none; velocities need momentum
+            {
+                "if": {"properties": {"cost": {"not": {"const": "none"}}}},
+                "then": {"properties": {"examples": {"items": {"required": ["target"]}}}},
+                "else": {"properties": {"examples": {"items": {"not": {"required": ["target"]}}}}},
+            },
+            {"if": {"required": ["velocities"]}, "then": {"required": ["momentum"]}},
+        ],
         "$defs": {
             "entry": {"anyOf": [{"type": "number"}, _symbol()]},
             "file": _file(),

@@ -24,9 +24,7 @@ def to_yaml(network: Network, *, destination: Path | None = None) -> str:
             "activation": network.notation.activation,
         },
         "layers": [{"size": network.inputs}] + [_layer(layer) for layer in network.layers],
-        "examples": [
-            {"input": list(ex.input), "target": list(ex.target)} for ex in network.examples
-        ],
+        "examples": [_example(ex.input, ex.target) for ex in network.examples],
         "cost": network.cost,
         "learning_rate": network.learning_rate,
     }
@@ -34,6 +32,7 @@ def to_yaml(network: Network, *, destination: Path | None = None) -> str:
         doc["values"] = dict(network.values)
     if network.one_hot:
         doc["one_hot"] = True
+    doc.update(_updates(network))
     data = getattr(network, "data", None)
     if data is not None:
         doc["data"] = _data(data, destination)
@@ -44,7 +43,26 @@ def _layer(layer: Layer) -> dict[str, Any]:
     out: dict[str, Any] = {"size": layer.size, "activation": _activation(layer.activation)}
     out["weights"] = [list(row) for row in layer.weights]
     if layer.biases is not None:
-        out["biases"] = list(layer.biases)
+        out["biases"] = layer.biases[0] if layer.shared_bias else list(layer.biases)
+    return out
+
+
+def _example(inputs: tuple[Any, ...], targets: tuple[Any, ...]) -> dict[str, Any]:
+    """An example; without targets (cost: none) its input alone."""
+    return {"input": list(inputs), **({"target": list(targets)} if targets else {})}
+
+
+def _updates(network: Network) -> dict[str, Any]:
+    """freeze, regularization, momentum and velocities, where the network has them."""
+    out: dict[str, Any] = {}
+    if network.freeze:
+        out["freeze"] = list(network.freeze)
+    if network.l2 is not None:
+        out["regularization"] = {"l2": network.l2}
+    if network.momentum is not None:
+        out["momentum"] = network.momentum
+    if network.velocities:
+        out["velocities"] = dict(network.velocities)
     return out
 
 

@@ -26,6 +26,7 @@ import sympy as sp
 from ..functions import ACTIVATIONS, COSTS, SIGMOID_FLOOR, activation_derivative
 from ..spec.network import Network
 from .data import Array, number
+from .options import apply_options, finish_gradients, penalty
 
 EPS = 1e-12
 Progress = Callable[[int, int], None]  # (epoch, batch) after every batch
@@ -98,6 +99,11 @@ class NumpyLayer:
     biases: Array | None
     activation: str
     slope: float
+    # the update rules of rules.py: one bias for the layer (its column of ``packed`` repeats
+    # it), frozen entries of ``packed``, momentum's velocity beside ``packed``
+    shared: bool = False
+    frozen: Array | None = None
+    velocity: Array | None = None
     packed: Array = field(init=False, repr=False, compare=False)
     # looked up once, not per batch: the forward form and the lambdified derivatives
     into: Callable[[Array, Array], Array] = field(init=False, repr=False, compare=False)
@@ -119,25 +125,55 @@ class NumpyLayer:
 
     def copy(self) -> NumpyLayer:
         biases = None if self.biases is None else self.biases.copy()
-        return NumpyLayer(self.weights.copy(), biases, self.activation, self.slope)
+        velocity = None if self.velocity is None else self.velocity.copy()
+        return NumpyLayer(
+            self.weights.copy(),
+            biases,
+            self.activation,
+            self.slope,
+            shared=self.shared,
+            frozen=self.frozen,
+            velocity=velocity,
+        )
+
+    @property
+    def bias_params(self) -> Array | None:
+        """The layer's bias parameters: one per neuron, or the one shared bias."""
+        if self.biases is None:
+            return None
+        return self.biases[:1] if self.shared else self.biases
 
 
 @dataclass
 class NumpyModel:
     layers: list[NumpyLayer]
     cost: str
+    l2: float = 0.0  # regularization: (λ/2)·Σw² added to the cost
+    momentum: float | None = None
     probabilities: bool = field(init=False)
 
     def __post_init__(self) -> None:
         self.probabilities = COSTS[self.cost].probabilities
 
     def copy(self) -> NumpyModel:
-        return NumpyModel([l.copy() for l in self.layers], self.cost)
+        return NumpyModel([l.copy() for l in self.layers], self.cost, self.l2, self.momentum)
 
     def flat(self) -> Array:
         """Every parameter in the project's naming order: per layer, W row by row, then b."""
-        pairs = [(l.weights.ravel(), l.biases) for l in self.layers]
+        pairs = [(l.weights.ravel(), l.bias_params) for l in self.layers]
         return np.concatenate([p for pair in pairs for p in pair if p is not None])
+
+    def unflatten(self, flat: Array) -> NumpyModel:
+        """A copy holding the parameters ``flat`` (in ``flat()``'s order)."""
+        out, at = self.copy(), 0
+        for layer in out.layers:
+            layer.weights[...] = np.reshape(flat[at : at + layer.weights.size], layer.weights.shape)
+            at += layer.weights.size
+            if layer.biases is not None:
+                count = 1 if layer.shared else layer.biases.size
+                layer.biases[...] = flat[at : at + count]
+                at += count
+        return out
 
 
 def model_from_network(network: Network) -> NumpyModel:
@@ -149,10 +185,15 @@ def model_from_network(network: Network) -> NumpyModel:
         b = None
         if layer.biases is not None:
             b = np.array([num(e, place=f"layers[{index}].biases") for e in layer.biases])
+            b = np.repeat(b, layer.size) if layer.shared_bias else b
         act = ACTIVATIONS[layer.activation.name]
         slope = layer.activation.param("slope", act.default_slope)
-        layers.append(NumpyLayer(np.array(w, dtype=float), b, act.name, slope))
-    return NumpyModel(layers, network.cost)
+        layers.append(
+            NumpyLayer(np.array(w, dtype=float), b, act.name, slope, shared=layer.shared_bias)
+        )
+    model = NumpyModel(layers, network.cost, network.l2 or 0.0, network.momentum)
+    apply_options(model, network)
+    return model
 
 
 def with_ones(model: NumpyModel, x: Array) -> Array:
@@ -179,6 +220,8 @@ class Workspace:
         self.back = [np.empty((l.weights.shape[1], n)) for l in layers[1:]]
         self.grads = [np.empty_like(l.packed) for l in layers]
         self.grad_cost = cost_gradient(model.cost, layers[-1].packed.shape[0])
+        # derive verify's δᴸ from (zᴸ, y) in the log domain, unclipped (train/stable.py)
+        self.output_delta: Callable[[Array, Array], Array] | None = None
 
     def forward(self, first: Array) -> list[Array]:
         """Outputs aˡ for a batch; ``first`` is x (inputs × n), with or without its row of ones
@@ -202,7 +245,10 @@ class Workspace:
         grad_a = self.grad_cost(a, y)
         found: list[Array] = [None] * len(layers)
         for l in range(len(layers) - 1, -1, -1):
-            found[l] = delta = _delta(layers[l], self.z[l], a, grad_a)  # BP1 (output), BP2
+            if l == len(layers) - 1 and self.output_delta is not None:
+                found[l] = delta = self.output_delta(self.z[l], y)
+            else:
+                found[l] = delta = _delta(layers[l], self.z[l], a, grad_a)  # BP1 (output), BP2
             if l == len(layers) - 1:
                 delta *= scale
             if l:
@@ -218,10 +264,18 @@ class Workspace:
             np.matmul(delta, inp.T, out=grad)
 
     def step(self, first: Array, y: Array, lr: float) -> None:
-        """w ← w − η·∂C/∂w on the batch's mean cost, in place."""
+        """w ← w − η·∂C/∂w on the batch's mean cost, in place (with momentum: v ← μ·v −
+        η·∂C/∂w, w ← w + v); frozen parameters stay."""
         self.gradients(first, y, lr / self.n)
+        momentum = self.model.momentum
         for layer, grad in zip(self.model.layers, self.grads, strict=True):
-            layer.packed -= grad
+            finish_gradients(layer, grad, scale=lr, l2=self.model.l2)
+            if layer.velocity is None or momentum is None:
+                layer.packed -= grad
+            else:
+                layer.velocity *= momentum
+                layer.velocity -= grad
+                layer.packed += layer.velocity
 
 
 def outputs(model: NumpyModel, x: Array) -> Array:
@@ -239,8 +293,9 @@ def costs(model: NumpyModel, x: Array, y: Array) -> Array:
 
 
 def cost(model: NumpyModel, x: Array, y: Array) -> float:
-    """The mean cost over the examples, the C that the derivation averages."""
-    return float(costs(model, x, y).mean())
+    """The mean cost over the examples, the C that the derivation averages, plus the L2
+    penalty (λ/2)·Σw² where the network has one."""
+    return float(costs(model, x, y).mean()) + penalty(model)
 
 
 def _delta(layer: NumpyLayer, z: Array, a: Array, grad_a: Array) -> Array:
@@ -254,14 +309,24 @@ def _delta(layer: NumpyLayer, z: Array, a: Array, grad_a: Array) -> Array:
     return np.einsum("ijn,in->jn", jac, grad_a)
 
 
-def gradients(model: NumpyModel, x: Array, y: Array) -> list[tuple[Array, Array | None]]:
-    """(∂C/∂W, ∂C/∂b) per layer for the mean cost over the batch's columns."""
+def gradients(
+    model: NumpyModel,
+    x: Array,
+    y: Array,
+    *,
+    output_delta: Callable[[Array, Array], Array] | None = None,
+) -> list[tuple[Array, Array | None]]:
+    """(∂C/∂W, ∂C/∂b) per layer for the mean cost over the batch's columns (``output_delta``:
+    δᴸ from (zᴸ, y) instead of BP1 on the clipped outputs)."""
     ws = Workspace(model, x.shape[1])
+    ws.output_delta = output_delta
     ws.gradients(with_ones(model, x), y, 1 / x.shape[1])
-    return [
-        (grad[:, : layer.weights.shape[1]], grad[:, -1] if layer.biases is not None else None)
-        for layer, grad in zip(model.layers, ws.grads, strict=True)
-    ]
+    out = []
+    for layer, grad in zip(model.layers, ws.grads, strict=True):
+        finish_gradients(layer, grad, scale=1.0, l2=model.l2, frozen=False)
+        biases = None if layer.biases is None else grad[:, -1][: 1 if layer.shared else None]
+        out.append((grad[:, : layer.weights.shape[1]], biases))
+    return out
 
 
 def step(model: NumpyModel, x: Array, y: Array, lr: float) -> None:

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from ..spec.network import Entry, Layer, Network
 from .backprop import NumpyModel
+from .options import velocities
 
 
 def with_model(network: Network, model: NumpyModel) -> Network:
@@ -13,11 +14,13 @@ def with_model(network: Network, model: NumpyModel) -> Network:
     layers = []
     for layer, trained in zip(network.layers, model.layers, strict=True):
         weights = tuple(tuple(float(v) for v in row) for row in trained.weights)
-        biases = None if trained.biases is None else tuple(float(v) for v in trained.biases)
+        params = trained.bias_params
+        biases = None if params is None else tuple(float(v) for v in params)
         layers.append(replace(layer, weights=weights, biases=biases))
     used = _symbols_left(network, tuple(layers))
     values = tuple((k, v) for k, v in network.values if k in used)
-    return replace(network, layers=tuple(layers), values=values)
+    moving = velocities(model, network)  # momentum: the next run starts where this one stopped
+    return replace(network, layers=tuple(layers), values=values, velocities=moving)
 
 
 def _symbols_left(network: Network, layers: tuple[Layer, ...]) -> set[str]:
