@@ -268,8 +268,11 @@ def test_template_lists_every_quantity_and_round_trips(tmp_path: Path, blog: Che
     result = runner.invoke(app, ["template", str(BLOG)])
     assert result.exit_code == 0
     blank = answers_from_text(result.stdout, source="t", default_student="t")
+    # the checker also knows ∂C/∂x (explain --wrt-inputs), which the sheet asks only with --only
     assert {a.quantity for a in blank.answers} == {
-        n for n in blog.exact.names() if blog.exact[n].section != "given"
+        n
+        for n in blog.exact.names()
+        if blog.exact[n].section != "given" and not n.startswith("dC/dx")
     }
     filled = result.stdout
     for name in blog.exact.names():
@@ -319,3 +322,18 @@ def test_any_answer_text_gets_a_verdict(text: str) -> None:
 
 
 _BLOG_FOR_HYPOTHESIS = Checker(load_network(BLOG))
+
+
+def test_a_wrong_sign_is_called_a_flip_only_when_the_size_is_right(blog: Checker) -> None:
+    report = blog.check(sheet({"dC/dw6": "0.0597", "dC/dw0": "0.5"}))
+    says = {r.quantity: r.diagnosis for r in report.results}
+    assert says["dC/dw6"].startswith("0.0597 is what a flipped sign gives")
+    assert says["dC/dw0"] == "0.5 has the wrong sign (the value is negative) and the wrong size"
+
+
+def test_a_wrong_input_gradient_is_diagnosed_without_a_softmax_jacobian() -> None:
+    """∂C/∂x0 sums ∂C/∂z_j·∂z_j/∂x0 like a softmax Jacobian sum, but ∂z_j/∂x0 is a weight."""
+    checker = Checker(load_network(CASES / "softmax-classifier.yaml"))
+    name = next(n for n in checker.exact.names() if n.startswith("dC/dx"))
+    (result,) = checker.check(sheet({name: "12.5"})).results
+    assert result.verdict == "wrong"

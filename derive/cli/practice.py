@@ -34,13 +34,15 @@ def practice(
         int | None, typer.Option(min=0, help="The set's seed (default: a new one, printed).")
     ] = None,
     students: Annotated[
-        Path | None, typer.Option(help="Roster CSV with a 'student' column: a network each.")
+        Path | None,
+        typer.Option(metavar="FILE", help="Roster CSV with a 'student' column: a network each."),
     ] = None,
     only: Annotated[
         str | None, typer.Option(help="Ask only these quantities: globs, e.g. 'O*,C,dC/dw*'.")
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="The folder to write the set into.")
+        Path | None,
+        typer.Option("--output", "-o", metavar="DIR", help="The folder to write the set into."),
     ] = None,
     force: Annotated[bool, typer.Option(help="Replace the files of an earlier set.")] = False,
     quiz: Annotated[

@@ -43,7 +43,13 @@ from .key import Expectations
 from .parse import NAME, Unreadable, parse_expression, parse_number
 from .recompute import Candidate
 from .result import VERDICTS, GradeReport, Result, Verdict
-from .rules import AnswerTolerance, PrecisionRule, flipped_sign, too_few_digits
+from .rules import (
+    AnswerTolerance,
+    PrecisionRule,
+    flipped_sign,
+    size_matches,
+    too_few_digits,
+)
 from .sheet import Scoring, Sheet, load_sheet
 
 __all__ = ["VERDICTS", "AnswerTolerance", "Checker", "GradeReport", "Result", "Verdict", "grade"]
@@ -172,7 +178,10 @@ class Checker:
         exact = values[0]
         if flipped_sign(given, exact, values[1:]):
             side = "positive" if exact > 0 else "negative"
-            says = f"{text} is what a flipped sign gives (the value is {side})"
+            if size_matches(text, given=given, values=values):
+                says = f"{text} is what a flipped sign gives (the value is {side})"
+            else:  # not the right size either: the sign is wrong, but no flip explains it
+                says = f"{text} has the wrong sign (the value is {side}) and the wrong size"
             return {"diagnosis": says, "mistake": "sign"}
         tolerance_set = self.tolerance.rtol is not None or self.tolerance.atol is not None
         why = too_few_digits(

@@ -149,7 +149,7 @@ def _softmax_diagonal(m: DependencyModel, target: str) -> Iterator[Candidate]:
     """∂C/∂z_j of a softmax layer from its diagonal Jacobian term only (∂C/∂O_j·∂O_j/∂z_j)."""
     for q in m.graph.sections.get(BACKWARD, []):
         terms = sp.Add.make_args(q.chain) if q.chain is not None else ()
-        diagonal = [t for t in terms if _is_diagonal(t)]
+        diagonal = [t for t in terms if _is_diagonal(t, m)]
         if len(terms) > 1 and len(diagonal) == 1 and m.graph.reaches(target, q.name):
             first, second = (f.name for f in sp.Mul.make_args(diagonal[0]))
             says = (
@@ -158,9 +158,10 @@ def _softmax_diagonal(m: DependencyModel, target: str) -> Iterator[Candidate]:
             yield m.candidate("softmax_diagonal", target, q.name, _product(first, second), says)
 
 
-def _is_diagonal(term: sp.Expr) -> bool:
-    """∂C/∂O_j·∂O_j/∂z_j: the second factor's output and sum share their index."""
-    factors = [f for f in sp.Mul.make_args(term) if f.is_Symbol]
+def _is_diagonal(term: sp.Expr, m: DependencyModel) -> bool:
+    """∂C/∂O_j·∂O_j/∂z_j: the second factor's output and sum share their index. Both factors are
+    steps with values (an input gradient's ∂z_j/∂x_j, say, is a weight that is not one)."""
+    factors = [f for f in sp.Mul.make_args(term) if f.is_Symbol and f.name in m.d]
     parts = split_partial(split_example(factors[-1].name)[0]) if len(factors) == 2 else None
     return parts is not None and parts[0][1:] == parts[1][1:]
 

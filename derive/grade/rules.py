@@ -64,6 +64,17 @@ def flipped_sign(given: Decimal, exact: Decimal, hand: tuple[Decimal, ...] = ())
     return not any(h != 0 and (h < 0) == negative for h in hand)
 
 
+def size_matches(text: str, *, given: Decimal, values: tuple[Decimal, ...]) -> bool:
+    """|given| is |value| (exact or a hand value) at the decimals written, so that only the
+    sign is wrong: -0.0000 for 5.257e-06, 0.0597 for -0.0597, but not 0.5 for -0.0058."""
+    try:
+        decimals = parse_number(text.strip())[1]
+    except Unreadable:
+        return True  # an expression: its sign was computed, not its size written
+    step = Decimal(1).scaleb(-decimals)
+    return any(abs(abs(given) - abs(v)) <= step for v in values)
+
+
 def too_few_digits(
     text: str, *, exact: Decimal, rule: PrecisionRule, precision: int, tolerance_set: bool = False
 ) -> str:
