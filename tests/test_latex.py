@@ -173,3 +173,97 @@ def test_cli_prints_to_stdout_and_reports_bad_input_in_one_line(tmp_path: Path) 
     assert result.output.strip().count("\n") == 0 and "bad.yaml" in result.output
     none = runner.invoke(app, ["latex", str(CASES / "blog-2-3-1.yaml"), "--only", "nothing*"])
     assert none.exit_code == 2 and "matches no quantity" in none.output
+
+
+# ---- notes a teacher hands out unchanged ---------------------------------------------------
+
+
+def test_the_one_weight_cost_means_what_the_network_computes() -> None:
+    """C = (1.5·w - 0.5)², never -0.5 + 1.5·w² (the dropped parentheses of the first printer)."""
+    tex = render(derived("laan-1-1-1"))
+    cost = next(line for line in tex.splitlines() if line.startswith("C &="))
+    assert r"\left(1.5 \cdot w - 0.5\right)^{2}" in cost and "w^{2}" not in cost
+    assert r"\left(3 \cdot w - 1\right) \cdot 1.5" in tex and "-1 + 3" not in tex
+
+
+def test_front_matter_title_author_and_date() -> None:
+    d = derived("blog-2-3-1")
+    plain = render(d)
+    assert "\\author{}" in plain and "\\date{}" in plain and "derive}" not in plain
+    assert f"\\title{{{latex_text(d.network.title)}}}" in plain
+    chosen = render(d, title="Week 3: backprop", author="A. Teacher & Co", date="today")
+    assert "\\title{Week 3: backprop}" in chosen and "\\author{A. Teacher \\& Co}" in chosen
+    assert "\\date{\\today}" in chosen
+    assert "\\date{1 March 2026}" in render(d, date="1 March 2026")
+    body = render(d, standalone=False, title="Week 3")
+    assert "\\section*{Week 3}" in body
+
+
+def test_source_is_the_base_name_and_cost_is_math(tmp_path: Path) -> None:
+    deep = tmp_path / "home" / "teacher" / "private"
+    deep.mkdir(parents=True)
+    path = write(deep, "net.yaml", (CASES / "blog-2-3-1.yaml").read_text())
+    tex = render(derive(load_network(path)))
+    assert "Source: net.yaml." in tex and "teacher" not in tex and "private" not in tex
+    assert r"$C = \frac{1}{2} \sum (a - y)^{2}$" in tex and "(a - y)$^2$" not in tex
+
+
+def test_signed_numbers_beside_text_are_braced() -> None:
+    tex = render(derived("blog-2-3-1", "rounded"))
+    assert r"(\text{exact } {-0.02597})" in tex
+    assert not re.search(r"\\text\{exact \} -", tex)
+
+
+def test_updates_are_one_table_after_the_rule_once() -> None:
+    d = derived("blog-2-3-1")
+    tex = render(d)
+    updates = _section(tex, "Gradient descent")
+    assert updates.count(r"\begin{tabular}") == 1 and r"\begin{align*}" not in updates
+    assert updates.count(r"\mathrm{new}}$ &") == len(d.parameters)
+    assert r"$w_{7}^{\mathrm{new}}$ & $-0.5 - 0.5 \cdot \left(-0.0631\right)$ & $-0.4684$" in tex
+    assert updates.count(r"p^{\mathrm{new}} = p - \eta") == 1
+
+
+def test_long_tables_are_split_into_tabulars_that_need_no_second_run(tmp_path: Path) -> None:
+    from derive.render.document.latex import TABLE_ROWS
+
+    d = derive(load_network(write(tmp_path, "big.yaml", large_yaml())))
+    tex = render(d, only="new_*")
+    assert "longtable" not in tex
+    updates = _section(tex, "Gradient descent")
+    rows = updates.count(r"\mathrm{new}}$ &")
+    assert rows > TABLE_ROWS and updates.count(r"\begin{tabular}") == -(-rows // TABLE_ROWS)
+
+
+def test_given_values_at_the_display_decimals() -> None:
+    tex = render(derived("3b1b-784-16-16-10"))
+    assert "-0.08150873708366446" not in tex and re.search(r"\d\.\d{9}", tex) is None
+    assert "$-0.0815 - 3 \\cdot 0.1167$" in tex
+    blog = render(derived("blog-2-3-1"))  # numbers written with few places stay as written
+    assert "$w_{0}$ & $0.15$" in blog
+
+
+def test_a_symbol_kept_symbolic_is_never_its_own_value() -> None:
+    d = derive(load_network(CASES / "laan-1-1-1.yaml"), general=True)
+    tex = render(d)
+    assert "$\\eta = \\eta$" not in tex and "Gradient descent with $\\eta$ updates" in tex
+    assert "$w$ & $w$" not in tex and "$w$ & symbolic" in tex
+    assert "$w$ & symbolic (0.8)" in render(derived("laan-1-1-1"))
+
+
+def test_cli_title_author_and_date_options(tmp_path: Path) -> None:
+    target = tmp_path / "notes.tex"
+    args = ["latex", str(CASES / "laan-1-1-1.yaml"), "-o", str(target)]
+    front = ["--title", "Homework 2", "--author", "Ms. Lovelace", "--date", "today"]
+    result = CliRunner().invoke(app, [*args, *front])
+    assert result.exit_code == 0, result.output
+    tex = target.read_text()
+    assert "\\title{Homework 2}" in tex and "\\author{Ms. Lovelace}" in tex
+    assert "\\date{\\today}" in tex
+
+
+def _section(tex: str, heading: str) -> str:
+    """From a section's heading to the next section's."""
+    start = tex.index(f"\\section*{{{heading}}}")
+    end = tex.find("\\section*", start + 1)
+    return tex[start : end if end > 0 else len(tex)]

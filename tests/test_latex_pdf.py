@@ -1,5 +1,6 @@
-"""derive latex through real pdflatex runs over every file in cases/: no LaTeX errors, no overfull
-box wider than 10pt, key numbers in the PDF's text."""
+"""derive latex through real pdflatex runs over every file in cases/: one run is enough (no "Rerun
+LaTeX", no table widths waiting for a second run), no LaTeX errors, no overfull box wider than
+10pt, only vector fonts (no Type 3 bitmaps), key numbers in the PDF's text."""
 
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ from tests.latex_cases import (
     write,
 )
 
+Compiled = tuple[Derivation, str, str, str, list[str]]  # derivation, tex, log, PDF text, bitmaps
+
 
 def pdflatex_or_skip() -> str:
     exe = shutil.which("pdflatex")
@@ -36,6 +39,14 @@ def pdflatex_or_skip() -> str:
             pytest.fail("pdflatex is missing in CI (.ci/run installs texlive-latex-base)")
         pytest.skip("pdflatex not installed (apt-get install texlive-latex-base ...)")
     return exe
+
+
+def bitmap_fonts(pdf: Path) -> list[str]:
+    """The PDF's fonts that are bitmaps (Type 3), from pdffonts: blurry when printed or zoomed."""
+    if shutil.which("pdffonts") is None:
+        pytest.skip("pdffonts not installed (apt-get install poppler-utils)")
+    run = subprocess.run(["pdffonts", str(pdf)], capture_output=True, check=True, text=True)
+    return [line for line in run.stdout.splitlines()[2:] if " Type 3 " in line]
 
 
 def compile_tex(folder: Path, name: str, tex: str) -> tuple[str, str]:
@@ -59,8 +70,9 @@ def compile_tex(folder: Path, name: str, tex: str) -> tuple[str, str]:
 
 
 def problems(log: str) -> list[str]:
-    """LaTeX errors and boxes overfull by more than 10pt."""
+    """LaTeX errors, requests for a second run, and boxes overfull by more than 10pt."""
     errors = [line for line in log.splitlines() if line.startswith("!")]
+    errors += [line for line in log.splitlines() if "Rerun" in line or "have changed" in line]
     overfull = [
         m.group(0)
         for m in re.finditer(r"Overfull \\[hv]box \(([\d.]+)pt too \w+\)", log)
@@ -72,7 +84,7 @@ def problems(log: str) -> list[str]:
 @pytest.fixture(scope="module")
 def compiled(
     tmp_path_factory: pytest.TempPathFactory,
-) -> dict[str, tuple[Derivation, str, str, str]]:
+) -> dict[str, Compiled]:
     pdflatex_or_skip()
     folder = tmp_path_factory.mktemp("latex")
     sources = {p.stem: p for p in case_files()}
@@ -90,15 +102,15 @@ def compiled(
         carry = "rounded" if name == "blog-2-3-1" else "exact"
         d = derived(name, carry) if path.parent == CASES else derive(load_network(path))
         tex = render(d)
-        out[name] = (d, tex, *compile_tex(folder, name, tex))
+        log, text = compile_tex(folder, name, tex)
+        pdf = folder / f"{name}.pdf"
+        out[name] = (d, tex, log, text, bitmap_fonts(pdf) if pdf.exists() else ["no PDF"])
     return out
 
 
 @pytest.mark.parametrize("case", [p.stem for p in case_files()] + ["layered", "large", "hostile"])
-def test_standalone_compiles_cleanly(
-    compiled: dict[str, tuple[Derivation, str, str, str]], case: str
-) -> None:
-    d, tex, log, text = compiled[case]
+def test_standalone_compiles_cleanly(compiled: dict[str, Compiled], case: str) -> None:
+    d, tex, log, text, _ = compiled[case]
     assert problems(log) == [], case
     assert "Output written" in log
     tags = step_values(tex)
@@ -110,12 +122,33 @@ def test_standalone_compiles_cleanly(
 
 
 def test_blog_pdf_holds_the_21_step_values(
-    compiled: dict[str, tuple[Derivation, str, str, str]],
+    compiled: dict[str, Compiled],
 ) -> None:
     text = compiled["blog-2-3-1"][3]
     for value in BLOG_STEPS:
         assert value in text
     assert text.count("-0.0631") >= 2
+
+
+@pytest.mark.parametrize("case", [p.stem for p in case_files()] + ["layered", "hostile"])
+def test_fonts_are_vector(compiled: dict[str, Compiled], case: str) -> None:
+    assert compiled[case][4] == [], case
+
+
+def test_the_checkers_catch_a_second_run_and_bitmap_fonts(tmp_path: Path) -> None:
+    """Without lmodern, T1 text comes in bitmap (Type 3) fonts on a minimal TeX Live unless
+    cm-super is installed; a longtable asks for a second run. Both are caught."""
+    table = "\\begin{longtable}{ll}\nQuantity & Value \\\\\n\\endhead\nw & 0.15 \\\\\n"
+    table += "a much longer first column & 2 \\\\\n\\end{longtable}\n"
+    tex = (
+        "\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\usepackage{longtable}\n"
+        f"\\begin{{document}}\nText.\n{table}\\end{{document}}\n"
+    )
+    log, _ = compile_tex(tmp_path, "twice", tex)
+    assert any("Rerun" in p or "have changed" in p for p in problems(log))
+    cm_super = subprocess.run(["kpsewhich", "sfrm1000.pfb"], capture_output=True, check=False)
+    if not cm_super.stdout.strip():  # without cm-super the EC text fonts are bitmaps
+        assert bitmap_fonts(tmp_path / "twice.pdf") != []
 
 
 def test_the_checker_catches_an_overfull_line(tmp_path: Path) -> None:

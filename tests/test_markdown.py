@@ -21,7 +21,7 @@ RENDERABLE = {
     *("frac", "partial", "left", "right", "cdot", "sigma", "eta", "operatorname", "mathrm"),
     *("text", "quad", "begin", "end", "odot", "nabla", "delta", "times", "ldots", "cdots"),
     *("tanh", "log", "mathit", "_", "alpha", "lambda", "infty", "exp", "sum", "Sigma"),
-    *("geq", "leq", "gt", "lt", "otherwise", "for", "e", "ln"),
+    *("geq", "leq", "gt", "lt", "otherwise", "for", "e", "ln", "mu"),
 }
 
 
@@ -93,3 +93,41 @@ def test_explain_format_markdown_from_the_command_line() -> None:
     )
     assert result.exit_code == 0
     assert result.output.startswith("# 2-3-1 sigmoid network") and "**Step 21.**" in result.output
+
+
+def glued_math(markdown: str) -> list[str]:
+    """Inline $…$ with a letter, digit or colon (or another $) right outside it: GitHub,
+    Jupyter and MkDocs then show raw dollars."""
+    outside = re.sub(r"^\$\$\n.*?\n\$\$$", "", markdown, flags=re.S | re.M)
+    glued = []
+    for line in outside.splitlines():
+        for m in re.finditer(r"(?<!\\)\$[^$\n]+?(?<!\\)\$", line):
+            before, after = line[m.start() - 1 : m.start()], line[m.end() : m.end() + 1]
+            if re.match(r"[\w:$]", before) or re.match(r"[\w:$]", after):
+                glued.append(line[max(m.start() - 10, 0) : m.end() + 10])
+    return glued
+
+
+@pytest.mark.parametrize("path", case_files(), ids=lambda p: p.stem)
+def test_inline_math_never_touches_a_word(path: Path) -> None:
+    d = derived(path.stem)
+    assert glued_math(render(d)) == [], path.name
+    assert glued_math(render(d, why=True)) == [], path.name
+
+
+def test_the_glued_math_check_catches_the_old_output() -> None:
+    old = "Gradient descent with$\\eta = 0.5$:$p^{new}$ and ($\\odot$is the product)."
+    assert len(glued_math(old)) == 3
+    assert glued_math("with $\\eta = 0.5$, by $p$. ($\\odot$ is)\n$$\nx$y$z\n$$\n") == []
+
+
+def test_symbolic_markdown_never_says_eta_is_eta() -> None:
+    md = render(derive(load_network(CASES / "laan-1-1-1.yaml"), general=True))
+    assert "\\eta = \\eta" not in md and "| $w$ | $w$ |" not in md
+    assert "Gradient descent with $\\eta$ updates each parameter $p$ by" in md
+
+
+def test_markdown_cost_line_is_math() -> None:
+    md = render(derived("blog-2-3-1"))
+    assert "Cost (half\\_squared\\_error): $C = \\frac{1}{2} \\sum (a - y)^{2}$." in md
+    assert "Source: blog-2-3-1.yaml." in md

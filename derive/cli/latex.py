@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .app import Carry, NetworkFile, app, emit, handled
+from .app import Carry, NetworkFile, PrecisionOption, app, emit, handled
 from .files import check_destination, write_atomically
 from .root import limits
 
@@ -16,7 +16,8 @@ from .root import limits
 def latex(
     file: NetworkFile,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
+        Path | None,
+        typer.Option("-o", "--output", metavar="FILE", help="Write here instead of stdout."),
     ] = None,
     force: Annotated[bool, typer.Option(help="Overwrite an existing -o file.")] = False,
     standalone: Annotated[
@@ -32,6 +33,23 @@ def latex(
     example: Annotated[
         int | None, typer.Option(help="With several examples: show only example K (from 1).")
     ] = None,
+    precision: PrecisionOption = None,
+    why: Annotated[
+        bool, typer.Option("--why", help="A plain sentence under each step: why it is what it is.")
+    ] = False,
+    title: Annotated[
+        str | None, typer.Option(metavar="TITLE", help="The title (default: the network's title).")
+    ] = None,
+    author: Annotated[
+        str | None, typer.Option(metavar="NAME", help="An author line (default: none).")
+    ] = None,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            metavar="DATE",
+            help="A date line: the text, or 'today' for the day it is compiled (default: none).",
+        ),
+    ] = None,
 ) -> None:
     """Write the derivation as LaTeX that compiles with pdflatex (standard TeX Live packages).
 
@@ -45,8 +63,10 @@ def latex(
 
         if output is not None:
             check_destination(output, force=force)  # before the work; checked again when written
-        derivation = derive(
-            load_network(file, limits=limits(DERIVE)), carry=carry.value, decimals=decimals
-        )
-        text = render(derivation, standalone=standalone, only=only, example=example)
+        network = load_network(file, limits=limits(DERIVE))
+        derivation = derive(network, carry=carry.value, decimals=decimals, precision=precision)
+        text = render(
+            derivation, standalone=standalone, only=only, example=example, why=why,
+            title=title, author=author, date=date,
+        )  # fmt: skip
         write_atomically(output, text, force=force) if output else emit(text)

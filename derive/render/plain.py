@@ -1,7 +1,10 @@
 """Plain-text formulas, in the order a person writes them, with names or numbers substituted.
 
-Dispatch is on the SymPy node type (``_print_Add``, ``_print_Pow``, ...) as in SymPy's printers;
-products and sums print their arguments in stored order, so ∂C/∂O3 · ∂O3/∂z3 stays in chain order.
+``Arithmetic`` holds the precedence rules that every formula printer shares (this one and the
+LaTeX one in document/math.py): what a sum, a product and a power need around their parts, and
+where a leading minus may stand bare. Dispatch is on the SymPy node type (``_term_Add``,
+``_term_Mul``, ...); products and sums print their arguments in stored order, so ∂C/∂O3 · ∂O3/∂z3
+stays in chain order.
 """
 
 from __future__ import annotations
@@ -13,13 +16,108 @@ import sympy as sp
 from ..numbers.rounding import format_given, format_number
 
 ADD, MUL, POW, ATOM = 10, 20, 30, 100
+FACTOR = MUL + 1  # the level of each factor of a product
 SUPERSCRIPTS = {2: "²", 3: "³"}
 
 
-class TextPrinter:
-    """``names`` maps a symbol's name to its text: a display name (∂C/∂z3) or a value (-0.0631)."""
+class Arithmetic:
+    """Sums, products and powers printed with the parentheses their meaning needs.
+
+    ``lead`` says whether a part is printed at the very start of a group (the whole formula, the
+    inside of parentheses or braces, a function's argument) or of the first term or factor of
+    one: only there may a minus sign stand bare (-0.5 · x, -0.5 + x). Elsewhere a part that
+    prints with a leading minus is parenthesised (x · (-0.5), x + (-0.5)), and so is a signed base
+    of a power in any place ((-0.5)², never -0.5²).
+    """
 
     times = " · "
+
+    def paren(self, text: str) -> str:
+        return f"({text})"
+
+    def print(self, expr: sp.Basic, level: int = 0, lead: bool = True) -> str:
+        if self.precedence(expr) < level:
+            return self.paren(self.node(expr, lead=True))
+        text = self.node(expr, lead=lead)
+        if self.loose(text, level=level, lead=lead):
+            return self.paren(self.node(expr, lead=True))
+        return text
+
+    def loose(self, text: str, *, level: int, lead: bool) -> bool:
+        """Whether printed text binds too loosely for its place: a minus sign leads it."""
+        return text.startswith("-") and (not lead or level > FACTOR)
+
+    def precedence(self, expr: sp.Basic) -> int:
+        if isinstance(expr, sp.Add):
+            return ADD
+        if isinstance(expr, sp.Mul) or (isinstance(expr, sp.Rational) and expr.q != 1):
+            return MUL
+        if isinstance(expr, sp.Pow):
+            return MUL if _is_reciprocal(expr) else POW  # 1/x is a quotient
+        return ATOM
+
+    def node(self, expr: sp.Basic, *, lead: bool) -> str:
+        for cls in type(expr).__mro__:
+            method = getattr(self, f"_term_{cls.__name__}", None)
+            if method is not None:
+                text: str = method(expr, lead)
+                return text
+        return self.other(expr)
+
+    def other(self, expr: sp.Basic) -> str:
+        """A node that is not arithmetic (a function, a condition): the subclass prints it."""
+        raise NotImplementedError
+
+    def terms(self, expr: sp.Add, lead: bool = True) -> list[str]:
+        """A sum's terms as printed, each after the first with its sign: '4.5 · w', ' - 1.5'.
+
+        Stored order (a person's, for sums we build), but a constant term last (4.5 · w - 1.5)
+        and a positive term first (1 - a, not -a + 1)."""
+        ordered = [t for t in expr.args if not t.is_Number] + [t for t in expr.args if t.is_Number]
+        first = next((i for i, t in enumerate(ordered) if _negated(t) is None), 0)
+        ordered = ordered[first:] + ordered[:first]
+        out: list[str] = []
+        for i, term in enumerate(ordered):
+            negative = _negated(term)
+            if i == 0:
+                out.append(
+                    "-" + self.print(negative, MUL, lead=False)
+                    if negative is not None
+                    else self.print(term, ADD, lead=lead)
+                )
+            elif negative is not None:
+                out.append(" - " + self.print(negative, ADD + 1, lead=False))
+            else:
+                out.append(" + " + self.print(term, ADD, lead=False))
+        return out
+
+    def _term_Add(self, expr: sp.Add, lead: bool) -> str:
+        return "".join(self.terms(expr, lead))
+
+    def _term_Mul(self, expr: sp.Mul, lead: bool) -> str:
+        args = list(expr.args)
+        if args[0] == -1 and len(args) > 1:
+            return "-" + self.print(sp.Mul(*args[1:], evaluate=False), MUL, lead=False)
+        numer = [a for a in args if not _is_reciprocal(a)]
+        denom = [
+            a.base if a.exp == -1 else sp.Pow(a.base, -a.exp) for a in args if _is_reciprocal(a)
+        ]
+        return self.quotient(numer, denom, lead=lead)
+
+    def product(self, factors: list[sp.Basic], lead: bool) -> str:
+        return self.times.join(
+            self.print(f, FACTOR, lead=lead and i == 0) for i, f in enumerate(factors)
+        )
+
+    def quotient(self, numer: list[sp.Basic], denom: list[sp.Basic], *, lead: bool) -> str:
+        text = self.product(numer, lead) if numer else "1"
+        if denom:
+            text += "/" + self.print(sp.Mul(*denom, evaluate=False), POW, lead=False)
+        return text
+
+
+class TextPrinter(Arithmetic):
+    """``names`` maps a symbol's name to its text: a display name (∂C/∂z3) or a value (-0.0631)."""
 
     def __init__(
         self, names: Mapping[str, str] | Callable[[str], str], decimals: int | None = None
@@ -28,26 +126,20 @@ class TextPrinter:
         self.decimals = decimals  # computed decimals inside symbolic results: 1.4219 · a(L)
 
     def doprint(self, expr: sp.Basic) -> str:
-        text = self.print(expr)
-        if text.startswith("(-") and text.endswith(")") and text.count("(") == 1:
-            return text[1:-1]  # a lone negative value needs no parentheses
-        if text.startswith("(-") and _balanced_prefix(text):
-            return text[1 : text.index(")")] + text[text.index(")") + 1 :]
-        return text
+        return self.print(expr)
 
-    def print(self, expr: sp.Basic, level: int = 0) -> str:
+    def other(self, expr: sp.Basic) -> str:
         for cls in type(expr).__mro__:
             method = getattr(self, f"_print_{cls.__name__}", None)
             if method is not None:
                 text: str = method(expr)
-                return f"({text})" if _precedence(expr) < level else text
+                return text
         return str(expr)
 
-    def _print_Symbol(self, expr: sp.Symbol) -> str:
-        text = self.lookup(expr.name)
-        return f"({text})" if text.startswith("-") else text
+    def _term_Symbol(self, expr: sp.Symbol, lead: bool) -> str:
+        return self.lookup(expr.name)
 
-    def _print_Number(self, expr: sp.Number) -> str:
+    def _term_Number(self, expr: sp.Number, lead: bool) -> str:
         if isinstance(expr, sp.Rational) and expr.q != 1:
             return f"{expr.p}/{expr.q}"
         if isinstance(expr, sp.Float) and self.decimals is not None:
@@ -57,54 +149,21 @@ class TextPrinter:
             return format_given(float(f"{float(expr):.12g}"))
         return str(expr)
 
-    def _print_Add(self, expr: sp.Add) -> str:
-        # stored order (a person's, for sums we build), but a constant term last: 4.5·w - 1.5
-        terms = [t for t in expr.args if not t.is_Number] + [t for t in expr.args if t.is_Number]
-        lead = next((i for i, t in enumerate(terms) if _negated(t) is None), 0)
-        terms = terms[lead:] + terms[:lead]  # start with a positive term: 1 - a, not -a + 1
-        out = ""
-        for i, term in enumerate(terms):
-            negative = _negated(term)
-            if i == 0:
-                out = (
-                    ("-" + self.print(negative, MUL)) if negative is not None else self.print(term)
-                )
-            elif negative is not None:
-                out += " - " + self.print(negative, ADD + 1)
-            else:
-                out += " + " + self.print(term, ADD)
-        return out
-
-    def _print_Mul(self, expr: sp.Mul) -> str:
-        args = list(expr.args)
-        if args[0] == -1 and len(args) > 1:
-            return "-" + self.print(sp.Mul(*args[1:], evaluate=False), MUL)
-        numer = [a for a in args if not _is_reciprocal(a)]
-        denom = [
-            a.base if a.exp == -1 else sp.Pow(a.base, -a.exp) for a in args if _is_reciprocal(a)
-        ]
-        text = self._product(numer) if numer else "1"
-        if denom:
-            text += "/" + self.print(sp.Mul(*denom, evaluate=False), POW)
-        return text
-
-    def _product(self, factors: list[sp.Basic]) -> str:
+    def product(self, factors: list[sp.Basic], lead: bool) -> str:
+        if len(factors) > 1 and factors[0].is_Number and float(factors[0]) == 1.0:
+            factors = factors[1:]  # a coefficient 1.0 (0.5 · 2) is no factor: w1 - A1, not 1 · A1
         if factors and factors[0] == sp.Rational(1, 2) and len(factors) > 1:
-            return (
-                "½"
-                + self.times.strip()
-                + self.times.join(self.print(f, MUL + 1) for f in factors[1:])
-            )
-        return self.times.join(self.print(f, MUL + 1) for f in factors)
+            return "½" + self.times.strip() + super().product(factors[1:], lead=False)
+        return super().product(factors, lead)
 
-    def _print_Pow(self, expr: sp.Pow) -> str:
+    def _term_Pow(self, expr: sp.Pow, lead: bool) -> str:
         if expr.exp == -1:
-            return "1/" + self.print(expr.base, POW)
+            return "1/" + self.print(expr.base, POW, lead=False)
         if expr.exp == sp.Rational(1, 2):
-            return f"√{self.print(expr.base, ATOM)}"
+            return f"√{self.print(expr.base, ATOM, lead=False)}"
         sup = SUPERSCRIPTS.get(int(expr.exp)) if expr.exp.is_Integer else None
-        exponent = sup if sup else "^" + self.print(expr.exp, POW + 1)
-        return self.print(expr.base, POW + 1) + exponent
+        exponent = sup if sup else "^" + self.print(expr.exp, POW + 1, lead=False)
+        return self.print(expr.base, POW + 1, lead=lead) + exponent
 
     def _print_Function(self, expr: sp.Function) -> str:
         name = getattr(expr.func, "__name__", str(expr.func))
@@ -121,22 +180,11 @@ class TextPrinter:
         return " ".join(parts)
 
     def _print_Relational(self, expr: sp.Basic) -> str:
-        return f"{self.print(expr.lhs, ADD)} {expr.rel_op} {self.print(expr.rhs, ADD)}"
+        lhs, rhs = self.print(expr.lhs, ADD), self.print(expr.rhs, ADD, lead=False)
+        return f"{lhs} {expr.rel_op} {rhs}"
 
     def _print_Exp1(self, expr: sp.Basic) -> str:
         return "e"
-
-
-def _precedence(expr: sp.Basic) -> int:
-    if isinstance(expr, sp.Add):
-        return ADD
-    if isinstance(expr, sp.Mul) or (isinstance(expr, sp.Rational) and expr.q != 1):
-        return MUL
-    if isinstance(expr, sp.Pow):
-        return POW
-    if isinstance(expr, sp.Number) and expr < 0:
-        return ADD
-    return ATOM
 
 
 def _negated(term: sp.Basic) -> sp.Basic | None:
@@ -155,25 +203,19 @@ def _is_reciprocal(factor: sp.Basic) -> bool:
     return isinstance(factor, sp.Pow) and factor.exp.is_Number and factor.exp < 0
 
 
-def _balanced_prefix(text: str) -> bool:
-    """Whether the text opens with one parenthesised negative number: (-0.0631) · ..."""
-    close = text.find(")")
-    inner = text[2:close]
-    return close > 0 and inner.replace(".", "", 1).replace("e-", "", 1).isdigit()
-
-
 class AsciiPrinter(TextPrinter):
     """SymPy-like ASCII for JSON and other machine-read output: *, **, 1/2, no superscripts."""
 
     times = " * "
 
-    def _product(self, factors: list[sp.Basic]) -> str:
-        return self.times.join(self.print(f, MUL + 1) for f in factors)
+    def product(self, factors: list[sp.Basic], lead: bool) -> str:
+        return Arithmetic.product(self, factors, lead)
 
-    def _print_Pow(self, expr: sp.Pow) -> str:
+    def _term_Pow(self, expr: sp.Pow, lead: bool) -> str:
         if expr.exp == -1:
-            return "1/" + self.print(expr.base, POW)
-        return self.print(expr.base, POW + 1) + "**" + self.print(expr.exp, POW + 1)
+            return "1/" + self.print(expr.base, POW, lead=False)
+        base = self.print(expr.base, POW + 1, lead=lead)
+        return base + "**" + self.print(expr.exp, POW + 1, lead=False)
 
 
 def _unwrap(text: str) -> str:

@@ -46,6 +46,7 @@ class Equation:
     lhs: str
     stages: tuple[tuple[str, ...], ...]
     step: int | None = None
+    why: tuple[Cell, ...] = ()  # the step in words (--why), written under it
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,9 @@ LaTeX; the LaTeX and Markdown writers in this package only decide how each block
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import PurePath
+
+from sympy import Symbol
 
 from ...derivation.quantity import (
     AVERAGE,
@@ -14,13 +17,14 @@ from ...derivation.quantity import (
     COST,
     FORWARD,
     GIVEN,
+    REGULARIZATION,
     UPDATE,
     Derivation,
     Quantity,
     Section,
 )
 from ...spec.notation import layer_label
-from ..outline import layer_rows, overview
+from ..outline import digits_text, layer_rows, legend, legend_note, overview
 from ..values import exact_note
 from .blocks import (
     Block,
@@ -45,13 +49,14 @@ from .math import (
     visible_width,
 )
 from .matrix import matrix_form
-from .names import latex_name
+from .names import doc_latex, latex_name
 from .scope import choose
+from .why import with_reasons
 
 
 def equation(d: Derivation, q: Quantity) -> Equation:
     """General chain rule = formula = numbers substituted = value, skipping repeated stages."""
-    names, numbers = names_printer(), numbers_printer(d)
+    names, numbers = names_printer(d.decimals), numbers_printer(d)
     expr = q.shown if q.shown is not None else q.formula
     stages: list[tuple[str, ...]] = []
     if q.chain is not None:
@@ -60,6 +65,8 @@ def equation(d: Derivation, q: Quantity) -> Equation:
         stages.append(tuple(split_rows(expr, names)))
         stages.append(tuple(split_rows(expr, numbers)))
     value = value_latex(d, q.name)
+    if stages and stages[-1] == (value,):  # a symbolic value its numbers already show
+        stages.pop()
     stages.append((value + note_latex(exact_note(q, d.decimals)),))
     unique = [s for i, s in enumerate(stages) if i == 0 or s != stages[i - 1]]
     lhs = " = ".join(latex_name(n) for n in (q.name, *q.aliases))
@@ -73,11 +80,15 @@ def one_row(eq: Equation) -> bool:
     return visible_width(eq.lhs + " = ".join(s[0] for s in eq.stages)) <= ROW_CHARS
 
 
-def document(d: Derivation, *, only: str | None = None, example: int | None = None) -> list[Block]:
+def document(
+    d: Derivation, *, only: str | None = None, example: int | None = None, why: bool = False
+) -> list[Block]:
     """Every block of the typeset derivation: what ``only`` and ``example`` choose (a large
-    network: a summary and one gradient's steps), then the vector form."""
+    network: a summary and one gradient's steps), then the vector form; ``why`` puts each
+    step's sentence under it."""
     selection = choose(d, only, example)
-    return content(d, selection) + _chain_figure(d, selection) + matrix_form(d, selection)
+    blocks = content(d, selection) + _chain_figure(d, selection) + matrix_form(d, selection)
+    return with_reasons(d, blocks) if why else blocks
 
 
 def _chain_figure(d: Derivation, selection: Selection) -> list[Block]:
@@ -98,6 +109,7 @@ def content(d: Derivation, selection: Selection) -> list[Block]:
     blocks += _section(d, selection, COST, "Cost")
     blocks += _backward(d, selection)
     blocks += _section(d, selection, AVERAGE, "Average over the examples")
+    blocks += _section(d, selection, REGULARIZATION, "Regularization")
     blocks += _updates(d, selection)
     return blocks
 
@@ -143,10 +155,46 @@ def _updates(d: Derivation, selection: Selection) -> list[Block]:
     chosen = [q for q in d.section(UPDATE) if selection.keeps(q)]
     if not chosen:
         return []
-    eta = value_latex(d, "eta")
     rule = r"p^{\mathrm{new}} = p - \eta \cdot \frac{\partial C}{\partial p}"
-    intro = Para((Text("Gradient descent with "), Math(rf"\eta = {eta}"), Text(": "), Math(rule)))
-    return [Heading("Gradient descent"), intro, _equations(d, chosen)]
+    if "mu" in d:  # momentum: the velocity step first
+        rule = r"v_p^{\mathrm{new}} = \mu \cdot v_p - \eta \cdot \frac{\partial C}{\partial p}"
+        rule += r",\quad p^{\mathrm{new}} = p + v_p^{\mathrm{new}}"
+    intro = Para(
+        (
+            Text("Gradient descent with "),
+            _rate(d),
+            Text(" updates each parameter "),
+            Math("p"),
+            Text(" by "),
+            Math(rule),
+            Text("."),
+        )
+    )
+    frozen = [Para((Text(f"Frozen, not updated: {', '.join(sorted(d.frozen))}."),))]
+    return [Heading("Gradient descent"), intro, *frozen[: bool(d.frozen)], _update_table(d, chosen)]
+
+
+def _rate(d: Derivation) -> Math:
+    """η = 0.5, or η alone when it is kept symbolic (never "η = η")."""
+    eta = value_latex(d, "eta")
+    return Math(r"\eta") if eta == latex_name("eta") else Math(rf"\eta = {eta}")
+
+
+def _update_table(d: Derivation, chosen: list[Quantity]) -> Table | Equations:
+    """Every update in one table, the rule above it once: the numbers put in, the new value.
+    Symbolic updates too wide for a table row stay equations, split over display rows."""
+    numbers = numbers_printer(d)
+    rows = tuple(
+        (
+            Math(latex_name(q.name)),
+            Math(numbers.doprint(q.formula) if q.formula is not None else ""),
+            Math(value_latex(d, q.name) + note_latex(exact_note(q, d.decimals))),
+        )
+        for q in chosen
+    )
+    if max(visible_width(" ".join(c.latex for c in row)) for row in rows) > ROW_CHARS:
+        return _equations(d, chosen)
+    return Table(("Updated", "Numbers put in", "Value"), rows, "lll")
 
 
 _ARITHMETIC = {
@@ -158,17 +206,31 @@ _ARITHMETIC = {
 
 def _network(d: Derivation, selection: Selection) -> list[Block]:
     o = overview(d)
-    intro = Text(
-        f"Source: {o.source}. Notation: {o.style} (start {o.start}). "
-        f"Cost: {o.cost} = {o.cost_doc}. {o.examples} example(s); "
-        f"{_ARITHMETIC[o.arithmetic]}, values shown to {d.decimals} decimals."
+    # the file's name only: a path as typed can hold a home directory
+    where = Text(f"Source: {PurePath(o.source).name}. Notation: {o.style} (start {o.start}). ")
+    cost = (Text(f"Cost ({o.cost}): "), Math("C = " + doc_latex(o.cost_doc)))
+    how = Text(
+        f". {o.examples} example(s); "
+        f"{_ARITHMETIC[o.arithmetic]}{digits_text(d)}, values shown to {d.decimals} decimals."
     )
-    blocks: list[Block] = [Heading("Network and notation"), Para((intro,)), _layers(d)]
+    intro = Para((where, *cost, how))
+    blocks: list[Block] = [Heading("Network and notation"), intro, *_legend(d), _layers(d)]
     blocks.append(network_figure(d))
     blocks += [Para((Text(f"Assumed: {note}."),)) for note in d.assumptions]
     if selection.large:
         return [*blocks, *selection.summary]
     return [*blocks, Heading("Given values", 2), _given_table(d, d.section(GIVEN))]
+
+
+def _legend(d: Derivation) -> list[Block]:
+    """Layered notation: what w^l_jk and its kin mean, once (outline.legend)."""
+    rows = tuple(
+        (Math(f"{s.letter}^{{{s.layer}}}_{{{s.neurons}}}"), Text(s.meaning)) for s in legend(d)
+    )
+    if not rows:
+        return []
+    note = Para((Text(f"Notation: {legend_note(d)}."),))
+    return [note, Table(("Symbol", "Meaning"), rows, "ll")]
 
 
 def _layers(d: Derivation) -> Table:
@@ -198,12 +260,19 @@ def _span(names: Sequence[str]) -> str:
 
 
 def _given_table(d: Derivation, given: list[Quantity], columns: int = 3) -> Table:
-    cells: list[tuple[Cell, Cell]] = [
-        (Math(latex_name(q.name)), Math(value_latex(d, q.name))) for q in given
-    ]
+    cells: list[tuple[Cell, Cell]] = [(Math(latex_name(q.name)), _given_cell(d, q)) for q in given]
     rows = []
     for start in range(0, len(cells), columns):
         chunk = cells[start : start + columns]
         chunk += [(Text(""), Text(""))] * (columns - len(chunk))
         rows.append(tuple(c for pair in chunk for c in pair))
     return Table(("Quantity", "Value") * columns, tuple(rows), "lr" * columns)
+
+
+def _given_cell(d: Derivation, q: Quantity) -> Cell:
+    """A given value; a symbol kept symbolic says so (never "w = w"), with the number the file
+    gives it for the results, if any."""
+    if q.value != Symbol(q.name):
+        return Math(value_latex(d, q.name))
+    note = exact_note(q, d.decimals)
+    return Text(f"symbolic ({note.removeprefix('= ')})" if note else "symbolic")

@@ -8,6 +8,7 @@ its block because MathJax refuses ``\\tag`` inside ``aligned``.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import singledispatch
 
 from ...derivation.quantity import Derivation
@@ -15,10 +16,17 @@ from .blocks import Block, Cell, Equation, Equations, Figure, Heading, Math, Par
 from .content import document, one_row
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|$~])")
+_GLUED = re.compile(r"[\w:$]")  # a character that may not touch inline math's $
 
 
-def render(derivation: Derivation, *, only: str | None = None, example: int | None = None) -> str:
-    blocks = document(derivation, only=only, example=example)
+def render(
+    derivation: Derivation,
+    *,
+    only: str | None = None,
+    example: int | None = None,
+    why: bool = False,
+) -> str:
+    blocks = document(derivation, only=only, example=example, why=why)
     title = f"# {md_text(derivation.network.title)}\n"
     return "\n".join([title, *(md_block(b) for b in blocks)]).rstrip() + "\n"
 
@@ -45,7 +53,7 @@ def _(block: Figure) -> str:
 
 @md_block.register
 def _(block: Para) -> str:
-    return "".join(md_cell(p) for p in block.parts) + "\n"
+    return md_cells(block.parts) + "\n"
 
 
 @md_block.register
@@ -61,18 +69,25 @@ def _(block: Table) -> str:
 
 @md_block.register
 def _(block: Equations) -> str:
-    """Unnumbered equations share one block; a numbered step gets its own, after its label."""
+    """Unnumbered equations share one block; a numbered step gets its own, after its label,
+    and so does an equation with words under it."""
     out: list[str] = []
     run: list[Equation] = []
     for eq in block.items:
-        if eq.step is None:
+        if eq.step is None and not eq.why:
             run.append(eq)
             continue
         out += [_aligned(run)] if run else []
         run = []
-        out.append(f"**Step {eq.step}.**\n\n" + _aligned([eq]))
+        label = f"**Step {eq.step}.**\n\n" if eq.step is not None else ""
+        out.append(label + _aligned([eq]) + _reason(eq))
     out += [_aligned(run)] if run else []
     return "\n".join(out)
+
+
+def _reason(eq: Equation) -> str:
+    """The step in words (--why), in italics under its block."""
+    return f"\n*{md_cells(eq.why)}*\n" if eq.why else ""
 
 
 def _aligned(equations: list[Equation]) -> str:
@@ -93,4 +108,22 @@ def _rows(eq: Equation) -> list[str]:
 
 
 def md_cell(cell: Cell) -> str:
-    return f"${cell.latex}$" if isinstance(cell, Math) else md_text(cell.text)
+    if isinstance(cell, Math):
+        return f"${cell.latex}$"
+    text = md_text(cell.text)  # on one line, but the spaces at its ends kept: "with $x$: "
+    if text and cell.text[:1].isspace():
+        text = " " + text
+    return text + " " if text and cell.text[-1:].isspace() else text
+
+
+def md_cells(cells: Sequence[Cell]) -> str:
+    """Text and inline math run together, with a space wherever a $ would touch a word, a
+    number or a colon: GitHub, Jupyter and MkDocs only read $…$ as math with a gap around."""
+    out = ""
+    for cell in cells:
+        text = md_cell(cell)
+        touching = (isinstance(cell, Math) and _GLUED.match(out[-1:])) or (
+            out.endswith("$") and _GLUED.match(text[:1])
+        )
+        out += " " + text if touching else text
+    return out

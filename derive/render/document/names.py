@@ -13,9 +13,15 @@ from __future__ import annotations
 
 import re
 
-from ...derivation.names import split_example, split_partial, updated_param
+from ...derivation.names import moved_param, split_example, split_partial, updated_param
 
-GREEK = {"eta": r"\eta", "alpha": r"\alpha", "lambda": r"\lambda", "sigma": r"\sigma"}
+GREEK = {
+    "eta": r"\eta",
+    "alpha": r"\alpha",
+    "lambda": r"\lambda",
+    "mu": r"\mu",
+    "sigma": r"\sigma",
+}
 FUNCTIONS = {
     "σ": r"\sigma",
     "σ'": r"\sigma'",
@@ -49,6 +55,9 @@ def latex_name(name: str) -> str:
     if parts is not None:
         num, den = (latex_name(part) for part in parts)
         return rf"\frac{{\partial {num}}}{{\partial {den}}}"
+    moved = moved_param(name)
+    if moved != name:  # momentum's velocity of a parameter: v_w6 → v_{w_{6}}
+        return rf"v_{{{latex_name(moved)}}}"
     return _symbol(name)
 
 
@@ -123,6 +132,9 @@ _TEXT_ESCAPES = {
     "—": "---",
     "²": r"$^2$",
     "½": r"$\frac12$",
+    "¼": r"$\frac14$",
+    "±": r"$\pm$",
+    "…": r"\ldots{}",
     "Σ": r"$\Sigma$",
     "∂": r"$\partial$",
     "’": "'",
@@ -148,3 +160,36 @@ def _text_char(c: str) -> str:
         return " "
     # printable ASCII and Latin-1 letters work with T1 fonts; anything else cannot be typeset
     return c if (" " <= c <= "~") or ("\xc0" <= c <= "\xff") else "?"
+
+
+_DOC_MATH = {
+    "½": r"\frac{1}{2} ",
+    "¼": r"\frac{1}{4} ",
+    "Σ": r"\sum ",
+    "−": "-",
+    "²": "^{2}",
+    "·": r" \cdot ",
+    "λ": r"\lambda ",
+    "η": r"\eta ",
+    "μ": r"\mu ",
+    "σ": r"\sigma ",
+}
+_DOC_ACTIVE = set("\\{}$&#%^_~")
+
+
+def doc_latex(doc: str) -> str:
+    """A function's written form from the functions table (½ Σ (a − y)², −Σ y ln a) as LaTeX
+    math: \\frac{1}{2} \\sum (a - y)^{2}, -\\sum y \\ln a."""
+    words = re.split(r"\b(ln|log|exp|tanh)\b", doc)  # odd places hold the function names
+    text = "".join(
+        "\\" + word if i % 2 else "".join(_doc_char(c) for c in word)
+        for i, word in enumerate(words)
+    )
+    text = re.sub(r"\((\w+)/(\w+)\)", r"\\frac{\1}{\2}", text)  # (1/n)
+    return re.sub(" {2,}", " ", text)  # plain [ ]: \\left[ \\right] would forbid a line break
+
+
+def _doc_char(c: str) -> str:
+    if c in _DOC_MATH:
+        return _DOC_MATH[c]
+    return c if " " <= c <= "~" and c not in _DOC_ACTIVE else r"\text{?}"
