@@ -11,9 +11,11 @@ from derive.cli.app import Carry as CliCarry
 from derive.cli.check import ReportFormat as CliReportFormat
 from derive.cli.explain import Format as CliFormat
 from derive.cli.explain import View as CliView
+from derive.cli.train import Dtype as CliDtype
 from derive.numbers.arithmetic import Carry
 from derive.render.explain import EXPLAINERS, ExplainFormat, View
 from derive.render.reports.check import REPORTS, ReportFormat
+from derive.train.backprop import Dtype
 
 
 @pytest.mark.parametrize(
@@ -23,6 +25,7 @@ from derive.render.reports.check import REPORTS, ReportFormat
         (CliFormat, ExplainFormat),
         (CliView, View),
         (CliReportFormat, ReportFormat),
+        (CliDtype, Dtype),
     ],
 )
 def test_cli_enum_matches_core_literal(cli: type[StrEnum], core: Any) -> None:

@@ -260,17 +260,19 @@ def test_no_overflow_or_nan_for_huge_weighted_sums(
 
 def test_softmax_cross_entropy_delta_is_a_minus_y_at_extremes() -> None:
     """The general Jacobian path, clipped, equals the closed form δ = a − y (finite for both)."""
-    from derive.train.backprop import NumpyLayer, _delta, cost_gradient
+    from derive.train.backprop import NumpyLayer
+    from derive.train.kernels import cost_gradient, delta_of
 
     z = np.array([[1000.0, -1000.0, 3.0], [-1000.0, 1000.0, 2.0], [0.0, 0.0, 1.0]])
     a = ACTIVATIONS["softmax"].numpy(z, 0)
     y = np.eye(3)
     clipped = np.clip(a, 1e-12, 1 - 1e-12)
-    delta = _delta(
+    delta = delta_of(
         NumpyLayer(np.eye(3), None, "softmax", 0.0),
         z,
         clipped,
         cost_gradient("cross_entropy", 3)(clipped, y),
+        np.empty((3, 3)),
     )
     np.testing.assert_allclose(delta, a - y, atol=1e-9)
 
@@ -302,3 +304,68 @@ def test_is_classifier() -> None:
     assert is_classifier(np.array([[0.0, 1.0, 1.0]]))
     assert not is_classifier(np.array([[0.92]]))
     assert not is_classifier(np.ones((2, 2)))
+
+
+def _loop_epochs(params: list[Any], x: Any, y: Any, *, batch: int, lr: float, epochs: int) -> Any:
+    """Nielsen's network.py as written: backprop one example at a time, gradients summed, one
+    update per mini-batch; the same seeded shuffle as ``train`` (seed 0)."""
+    rng = np.random.default_rng(0)
+
+    def sig(z: Any) -> Any:
+        return 1 / (1 + np.exp(-z))
+
+    for _ in range(epochs):
+        order = rng.permutation(x.shape[1])
+        for start in range(0, len(order), batch):
+            sums = [(np.zeros_like(w), np.zeros_like(b)) for w, b in params]
+            for i in order[start : start + batch]:
+                acts = [x[:, i : i + 1]]
+                for w, b in params:
+                    acts.append(sig(w @ acts[-1] + b[:, None]))
+                delta = (acts[-1] - y[:, i : i + 1]) * acts[-1] * (1 - acts[-1])
+                for l in range(len(params) - 1, -1, -1):
+                    gw, gb = delta @ acts[l].T, delta[:, 0]
+                    sums[l] = (sums[l][0] + gw, sums[l][1] + gb)
+                    delta = (params[l][0].T @ delta) * acts[l] * (1 - acts[l])
+            n = len(order[start : start + batch])
+            pairs = zip(params, sums, strict=True)
+            params = [(w - lr / n * sw, b - lr / n * sb) for (w, b), (sw, sb) in pairs]
+    return np.concatenate([p for w, b in params for p in (w.ravel(), b)])
+
+
+def _sigmoid_model(dtype: Any, rng: Any) -> tuple[NumpyModel, list[Any]]:
+    from derive.train.backprop import NumpyLayer
+
+    params = [(rng.standard_normal((m, n)), rng.standard_normal(m)) for n, m in [(6, 5), (5, 3)]]
+    layers = [NumpyLayer(w.astype(dtype), b.astype(dtype), "sigmoid", 0.0) for w, b in params]
+    return NumpyModel(layers, "half_squared_error"), params
+
+
+@pytest.mark.parametrize("batch", [1, 4, 7, 40])
+def test_trainer_equals_the_per_example_loop_for_several_epochs(batch: int) -> None:
+    """The vectorized step (one parameter buffer, chunked gather, in-place products) follows
+    the per-example loop, batch by batch, to 1e-12 over 3 epochs, uneven last batch included."""
+    rng = np.random.default_rng(11)
+    x, y = rng.random((6, 40)), np.eye(3)[rng.integers(0, 3, 40)].T
+    model, params = _sigmoid_model(np.float64, rng)
+    train(model, (x, y), plan=Plan(epochs=3, batch_size=batch, lr=2.0, seed=0))
+    expected = _loop_epochs(params, x, y, batch=batch, lr=2.0, epochs=3)
+    np.testing.assert_allclose(model.flat(), expected, rtol=0, atol=1e-12)
+    assert not np.allclose(
+        model.flat(), np.concatenate([p for w, b in params for p in (w.ravel(), b)])
+    )
+
+
+def test_float32_trains_in_float32_close_to_float64() -> None:
+    rng = np.random.default_rng(12)
+    x, y = rng.random((6, 40)), np.eye(3)[rng.integers(0, 3, 40)].T
+    runs = []
+    for dtype in (np.float64, np.float32):
+        model, _ = _sigmoid_model(dtype, np.random.default_rng(13))
+        history = train(model, (x, y), plan=Plan(epochs=3, batch_size=4, lr=2.0, seed=0))
+        assert model.params.dtype == dtype and outputs(model, x).dtype == dtype
+        runs.append((model.flat(), [e.cost for e in history]))
+    (flat64, costs64), (flat32, costs32) = runs
+    np.testing.assert_allclose(flat32, flat64, atol=1e-4)
+    np.testing.assert_allclose(costs32, costs64, rtol=1e-4)
+    assert not np.array_equal(flat32, flat64)  # it really ran in float32

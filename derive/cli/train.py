@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -111,6 +112,21 @@ Plot = Annotated[
     typer.Option(metavar="FILE", help="Save the cost curve (.png .svg .pdf; needs matplotlib)."),
 ]
 Force = Annotated[bool, typer.Option(help="Overwrite existing -o and --plot files.")]
+
+
+class Dtype(StrEnum):
+    """The trainer's arithmetic (train/backprop.Dtype)."""
+
+    float64 = "float64"
+    float32 = "float32"
+
+
+Precision = Annotated[
+    Dtype,
+    typer.Option(
+        "--dtype", help="Floating point of the trainer: float32 is faster, float64 cross-checks."
+    ),
+]
 Every = Annotated[
     int | None,
     typer.Option(
@@ -132,11 +148,12 @@ def train(
     plot: Plot = None,
     force: Force = False,
     every: Every = None,
+    dtype: Precision = Dtype.float64,
 ) -> None:
     """Train the network by mini-batch SGD (NumPy) and show the cost per epoch.
 
     Example: derive train cases/blog-2-3-1.yaml --epochs 20 --batch-size 1 -o trained.yaml
     """
-    options = dict(epochs=epochs, batch_size=batch_size, lr=lr, seed=seed)
+    options = dict(epochs=epochs, batch_size=batch_size, lr=lr, seed=seed, dtype=dtype.value)
     with handled():
         emit(_run(file, options, output=output, plot=plot, force=force, every=every))

@@ -7,85 +7,25 @@ each averaged over the batch. No derivative is typed here: activation derivative
 lambdified from ``functions.activation_derivative`` (sympy.diff, written in the layer's output
 such as O·(1 − O), finite wherever the stable forward pass is), cost derivatives from sympy.diff
 of the cost table's SymPy form.
-
-Probability costs (binary_cross_entropy, cross_entropy) take logs of outputs and divide by
-them; a stable sigmoid or softmax can return 0 or 1 (or within 1e-300 of them) for |z| near
-1e3. Outputs are therefore clipped to [EPS, 1 − EPS] before the cost and its gradient
-(EPS = 1e-12), which changes a result only where an output lies within 1e-12 of 0 or 1.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache, partial
+from functools import partial
+from typing import Literal
 
 import numpy as np
-import sympy as sp
 
-from ..functions import ACTIVATIONS, COSTS, SIGMOID_FLOOR, activation_derivative
+from ..functions import ACTIVATIONS, COSTS
 from ..spec.network import Network
 from .data import Array, number
+from .kernels import clip, cost_gradient, delta_of, forward_form, local_derivative
 from .options import apply_options, finish_gradients, penalty
 
-EPS = 1e-12
+Dtype = Literal["float64", "float32"]  # float64 by default: the cross-checks compare to 1e-12
 Progress = Callable[[int, int], None]  # (epoch, batch) after every batch
-
-
-@cache
-def local_derivative(name: str, slope: float, diagonal: bool) -> Callable[..., Array]:
-    """∂a_i/∂z_j as a NumPy function of (z_j, a_i, a_j), lambdified from sympy.diff."""
-    expr = activation_derivative(name, slope, i_out="a_i", j_out="a_j", j_z="z", diagonal=diagonal)
-    fn = sp.lambdify(sp.symbols("z a_i a_j"), expr, modules="numpy")
-    if expr.free_symbols:
-        return fn  # type: ignore[no-any-return]
-    constant = float(expr)  # linear (1) or an off-diagonal 0: broadcast to the array's shape
-    return lambda z, ai, aj: np.full(np.broadcast(z, ai, aj).shape, constant)
-
-
-@cache
-def cost_gradient(cost: str, outputs: int) -> Callable[[Array, Array], Array]:
-    """∂C/∂a_i as a NumPy function of (a_i, y_i): sympy.diff of the cost for this many outputs.
-
-    Every cost is symmetric in its outputs, so the derivative for output 0 serves all of them.
-    """
-    a = sp.symbols(f"a0:{outputs}")
-    y = sp.symbols(f"y0:{outputs}")
-    expr = sp.diff(COSTS[cost].sympy(list(a), list(y)), a[0])
-    fn = sp.lambdify((a[0], y[0]), expr, modules="numpy")
-    if a[0] in expr.free_symbols:
-        return fn  # type: ignore[no-any-return]
-    return lambda av, yv: fn(av, yv) + np.zeros_like(av)
-
-
-def _sigmoid_into(z: Array, out: Array) -> Array:
-    """The table's 1/(1 + e^(−max(z, −700))) in place: the same bits, no overflow for any z."""
-    np.maximum(z, SIGMOID_FLOOR, out=out)
-    np.negative(out, out=out)
-    np.exp(out, out=out)
-    out += 1.0
-    return np.reciprocal(out, out=out)
-
-
-def _leaky_into(z: Array, out: Array, *, slope: float) -> Array:
-    """max(z, slope·z), the table's where(z > 0, z, slope·z) for 0 ≤ slope ≤ 1, in place."""
-    np.multiply(z, slope, out=out)
-    return np.maximum(z, out, out=out)
-
-
-def _table_into(z: Array, out: Array, *, table: Callable[..., Array], slope: float) -> Array:
-    out[...] = table(z, slope)
-    return out
-
-
-def forward_form(name: str, slope: float) -> Callable[[Array, Array], Array]:
-    """The activation as (z, out) → aˡ written into ``out``: the functions table's NumPy form,
-    done in place where that saves work (a test checks that each gives the table's values)."""
-    if name == "sigmoid":
-        return _sigmoid_into
-    if name in ("relu", "leaky_relu") and 0 <= slope <= 1:
-        return partial(_leaky_into, slope=slope if name == "leaky_relu" else 0.0)
-    return partial(_table_into, table=ACTIVATIONS[name].numpy, slope=slope)
 
 
 @dataclass
@@ -112,16 +52,25 @@ class NumpyLayer:
 
     def __post_init__(self) -> None:
         size, previous = np.shape(self.weights)
-        self.packed = np.empty((size, previous + (self.biases is not None)))
-        self.packed[:, :previous] = self.weights
-        self.weights = self.packed[:, :previous]
+        dtype = np.result_type(self.weights, np.float32)  # float32 stays, anything else float64
+        packed = np.empty((size, previous + (self.biases is not None)), dtype=dtype)
+        packed[:, :previous] = self.weights
         if self.biases is not None:
-            self.packed[:, previous] = self.biases
-            self.biases = self.packed[:, previous]
+            packed[:, previous] = self.biases
+        self.move_to(packed)
         self.into = forward_form(self.activation, self.slope)
         self.diag = local_derivative(self.activation, self.slope, True)
         elementwise = ACTIVATIONS[self.activation].elementwise
         self.off = None if elementwise else local_derivative(self.activation, self.slope, False)
+
+    def move_to(self, packed: Array) -> None:
+        """Keep the parameters in ``packed`` (holding their values), ``weights`` and ``biases``
+        being views of it."""
+        self.packed = packed
+        previous = packed.shape[1] - (self.biases is not None)
+        self.weights = packed[:, :previous]
+        if self.biases is not None:
+            self.biases = packed[:, previous]
 
     def copy(self) -> NumpyLayer:
         biases = None if self.biases is None else self.biases.copy()
@@ -151,9 +100,27 @@ class NumpyModel:
     l2: float = 0.0  # regularization: (λ/2)·Σw² added to the cost
     momentum: float | None = None
     probabilities: bool = field(init=False)
+    # every layer's [W | b], one after another: the layers' ``packed`` are views of it, so that
+    # one subtraction updates the whole network
+    params: Array = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.probabilities = COSTS[self.cost].probabilities
+        self.params = np.empty(sum(l.packed.size for l in self.layers), dtype=self.dtype)
+        for layer, view in zip(self.layers, views(self.params, self.layers), strict=True):
+            view[...] = layer.packed
+            layer.move_to(view)
+
+    @property
+    def dtype(self) -> np.dtype[np.floating]:
+        return self.layers[0].packed.dtype  # type: ignore[no-any-return]
+
+    @property
+    def plain(self) -> bool:
+        """Whether an update is w ← w − η·∂C/∂w for every parameter at once (no update rule)."""
+        return not (self.l2 or self.momentum is not None) and all(
+            l.frozen is None and not l.shared for l in self.layers
+        )
 
     def copy(self) -> NumpyModel:
         return NumpyModel([l.copy() for l in self.layers], self.cost, self.l2, self.momentum)
@@ -176,7 +143,14 @@ class NumpyModel:
         return out
 
 
-def model_from_network(network: Network) -> NumpyModel:
+def views(flat: Array, layers: list[NumpyLayer]) -> list[Array]:
+    """``flat`` cut into arrays shaped like each layer's [W | b], in order."""
+    ends = np.cumsum([l.packed.size for l in layers])
+    pieces = np.split(flat, ends[:-1])
+    return [p.reshape(l.packed.shape) for p, l in zip(pieces, layers, strict=True)]
+
+
+def model_from_network(network: Network, *, dtype: Dtype = "float64") -> NumpyModel:
     values = dict(network.values)
     layers = []
     for index, layer in enumerate(network.layers, start=1):
@@ -184,12 +158,14 @@ def model_from_network(network: Network) -> NumpyModel:
         w = [[num(e, place=f"layers[{index}].weights") for e in row] for row in layer.weights]
         b = None
         if layer.biases is not None:
-            b = np.array([num(e, place=f"layers[{index}].biases") for e in layer.biases])
+            b = np.array(
+                [num(e, place=f"layers[{index}].biases") for e in layer.biases], dtype=dtype
+            )
             b = np.repeat(b, layer.size) if layer.shared_bias else b
         act = ACTIVATIONS[layer.activation.name]
         slope = layer.activation.param("slope", act.default_slope)
         layers.append(
-            NumpyLayer(np.array(w, dtype=float), b, act.name, slope, shared=layer.shared_bias)
+            NumpyLayer(np.array(w, dtype=dtype), b, act.name, slope, shared=layer.shared_bias)
         )
     model = NumpyModel(layers, network.cost, network.l2 or 0.0, network.momentum)
     apply_options(model, network)
@@ -198,27 +174,33 @@ def model_from_network(network: Network) -> NumpyModel:
 
 def with_ones(model: NumpyModel, x: Array) -> Array:
     """The first layer's input: x (inputs × n) with a row of ones under it if it has biases."""
+    x = x.astype(model.dtype, copy=False)
     if model.layers[0].biases is None:
         return x
-    return np.vstack([x, np.ones((1, x.shape[1]))])
+    return np.vstack([x, np.ones((1, x.shape[1]), dtype=x.dtype)])
 
 
 class Workspace:
     """One model's arrays for batches of ``n`` examples, allocated once and reused by every
     such batch (no allocation per batch beyond the small temporaries of the lambdified
-    derivatives): each layer's input [aˡ⁻¹; 1], zˡ, (Wˡ)ᵀδˡ = ∂C/∂aˡ⁻¹ and ∂C/∂[Wˡ | bˡ]."""
+    derivatives): each layer's input [aˡ⁻¹; 1], zˡ, δˡ, (Wˡ)ᵀδˡ = ∂C/∂aˡ⁻¹ and ∂C/∂[Wˡ | bˡ],
+    the last laid out like ``model.params`` so that a plain update is one subtraction."""
 
     def __init__(self, model: NumpyModel, n: int) -> None:
-        layers = model.layers
+        layers, dtype = model.layers, model.dtype
         self.model, self.n = model, n
-        self.z = [np.empty((l.packed.shape[0], n)) for l in layers]
+        self.z = [np.empty((l.packed.shape[0], n), dtype=dtype) for l in layers]
+        self.delta = [np.empty_like(z) for z in self.z]
         # inputs[l] is what layer l multiplies; the ones under aˡ⁻¹ are written here, once
-        self.inputs: list[Array] = [None] + [np.ones((l.packed.shape[1], n)) for l in layers[1:]]
+        self.inputs: list[Array] = [None] + [
+            np.ones((l.packed.shape[1], n), dtype=dtype) for l in layers[1:]
+        ]
         # aˡ is written into the top rows of the next layer's input; the last one stands alone
         hidden = zip(self.inputs[1:], self.z[:-1], strict=True)
         self.a = [inp[: z.shape[0]] for inp, z in hidden] + [np.empty_like(self.z[-1])]
-        self.back = [np.empty((l.weights.shape[1], n)) for l in layers[1:]]
-        self.grads = [np.empty_like(l.packed) for l in layers]
+        self.back = [np.empty((l.weights.shape[1], n), dtype=dtype) for l in layers[1:]]
+        self.flat_grad = np.empty_like(model.params)
+        self.grads = views(self.flat_grad, layers)
         self.grad_cost = cost_gradient(model.cost, layers[-1].packed.shape[0])
         # derive verify's δᴸ from (zᴸ, y) in the log domain, unclipped (train/stable.py)
         self.output_delta: Callable[[Array, Array], Array] | None = None
@@ -239,22 +221,19 @@ class Workspace:
     def deltas(self, first: Array, y: Array, scale: float) -> list[Array]:
         """scale·δˡ (δˡ = ∂Cₓ/∂zˡ, per example) for every layer. The scale (1/n or η/n)
         multiplies δᴸ once; BP2 is linear in δ."""
-        layers = self.model.layers
+        layers, last = self.model.layers, len(self.model.layers) - 1
         self.forward(first)
-        a = _clip(self.model, self.a[-1])
-        grad_a = self.grad_cost(a, y)
-        found: list[Array] = [None] * len(layers)
-        for l in range(len(layers) - 1, -1, -1):
-            if l == len(layers) - 1 and self.output_delta is not None:
-                found[l] = delta = self.output_delta(self.z[l], y)
-            else:
-                found[l] = delta = _delta(layers[l], self.z[l], a, grad_a)  # BP1 (output), BP2
-            if l == len(layers) - 1:
-                delta *= scale
-            if l:
-                grad_a = np.matmul(layers[l].weights.T, delta, out=self.back[l - 1])
-                a = self.a[l - 1]
-        return found
+        if self.output_delta is not None:
+            delta = self.delta[last]
+            delta[...] = self.output_delta(self.z[last], y)
+        else:
+            a = clip(self.model, self.a[last])  # BP1
+            delta = delta_of(layers[last], self.z[last], a, self.grad_cost(a, y), self.delta[last])
+        delta *= scale
+        for l in range(last, 0, -1):  # BP2
+            grad_a = np.matmul(layers[l].weights.T, delta, out=self.back[l - 1])
+            delta = delta_of(layers[l - 1], self.z[l - 1], self.a[l - 1], grad_a, self.delta[l - 1])
+        return self.delta
 
     def gradients(self, first: Array, y: Array, scale: float) -> None:
         """scale·∂C/∂[Wˡ | bˡ] summed over the batch into ``grads``: BP4 and BP3 in one
@@ -267,46 +246,34 @@ class Workspace:
         """w ← w − η·∂C/∂w on the batch's mean cost, in place (with momentum: v ← μ·v −
         η·∂C/∂w, w ← w + v); frozen parameters stay."""
         self.gradients(first, y, lr / self.n)
-        momentum = self.model.momentum
-        for layer, grad in zip(self.model.layers, self.grads, strict=True):
-            finish_gradients(layer, grad, scale=lr, l2=self.model.l2)
-            if layer.velocity is None or momentum is None:
+        model = self.model
+        if model.plain:
+            np.subtract(model.params, self.flat_grad, out=model.params)
+            return
+        for layer, grad in zip(model.layers, self.grads, strict=True):
+            finish_gradients(layer, grad, scale=lr, l2=model.l2)
+            if layer.velocity is None or model.momentum is None:
                 layer.packed -= grad
             else:
-                layer.velocity *= momentum
+                layer.velocity *= model.momentum
                 layer.velocity -= grad
                 layer.packed += layer.velocity
 
 
 def outputs(model: NumpyModel, x: Array) -> Array:
     """The network's outputs for a batch x (inputs × batch)."""
-    return Workspace(model, x.shape[1]).forward(x)[-1]
-
-
-def _clip(model: NumpyModel, a: Array) -> Array:
-    return np.clip(a, EPS, 1 - EPS) if model.probabilities else a
+    return Workspace(model, x.shape[1]).forward(x.astype(model.dtype, copy=False))[-1]
 
 
 def costs(model: NumpyModel, x: Array, y: Array) -> Array:
     """The cost of every example (a row of length batch)."""
-    return COSTS[model.cost].numpy(_clip(model, outputs(model, x)), y)
+    return COSTS[model.cost].numpy(clip(model, outputs(model, x)), y)
 
 
 def cost(model: NumpyModel, x: Array, y: Array) -> float:
     """The mean cost over the examples, the C that the derivation averages, plus the L2
     penalty (λ/2)·Σw² where the network has one."""
     return float(costs(model, x, y).mean()) + penalty(model)
-
-
-def _delta(layer: NumpyLayer, z: Array, a: Array, grad_a: Array) -> Array:
-    """δ = ∂C/∂z from ∂C/∂a: elementwise σ'·g, or a Jacobian-vector product for softmax."""
-    if layer.off is None:
-        return layer.diag(z, a, a) * grad_a
-    # J[i, j, n] = ∂a_i/∂z_j for example n; δ_j = Σ_i g_i J[i, j]
-    jac = layer.off(z[None, :, :], a[:, None, :], a[None, :, :])
-    idx = np.arange(a.shape[0])
-    jac[idx, idx, :] = layer.diag(z, a, a)
-    return np.einsum("ijn,in->jn", jac, grad_a)
 
 
 def gradients(

@@ -36,7 +36,9 @@ def apply_options(model: NumpyModel, network: Network) -> None:
             mask = np.vectorize(frozen.__contains__, otypes=[bool])(grid)
             layer.frozen = mask if mask.any() else None
         if network.momentum is not None:
-            layer.velocity = np.vectorize(lambda n: start.get(n, 0.0), otypes=[float])(grid)
+            layer.velocity = np.vectorize(lambda n: start.get(n, 0.0), otypes=[layer.packed.dtype])(
+                grid
+            )
             if layer.frozen is not None:
                 layer.velocity[layer.frozen] = 0.0
 

@@ -21,7 +21,7 @@ from ..functions import COSTS
 from ..spec.limits import TRAIN, Limits
 from ..spec.load import load_network
 from ..spec.network import Network
-from .backprop import NumpyModel, model_from_network
+from .backprop import Dtype, NumpyModel, model_from_network
 from .data import Data, load_data, number
 from .sgd import Epoch, Plan, evaluate, train
 from .weights import with_model
@@ -56,6 +56,7 @@ def run_training(
     batch_size: int,
     lr: float | None,
     seed: int,
+    dtype: Dtype = "float64",
     progress: ProgressFactory | None = None,
     limits: Limits = TRAIN,
 ) -> TrainingRun:
@@ -66,7 +67,7 @@ def run_training(
             "derive train needs a cost (derive explain and verify take the file)"
         )
     data = load_data(network, seed=seed, limits=limits)
-    model = model_from_network(network)
+    model = model_from_network(network, dtype=dtype)
     rate = lr if lr is not None else _file_rate(network)
     if not (math.isfinite(rate) and rate > 0):
         raise UsageError(f"the learning rate must be a positive number, not {rate}")

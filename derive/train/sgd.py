@@ -59,31 +59,38 @@ def sgd_epoch(
     on_batch: Callable[[int], None] | None = None,
     spaces: dict[int, Workspace] | None = None,
 ) -> None:
-    """One pass of mini-batch SGD. ``rows`` hold one example per row (C order, ``as_rows``);
-    each batch of the seeded shuffle is gathered as whole rows, whose transpose is the first
-    layer's input block.
-    ``spaces`` keeps the workspaces (one per batch size) from epoch to epoch."""
+    """One pass of mini-batch SGD. ``rows`` hold one example per row (C order, ``as_rows``).
+    The seeded shuffle's rows are gathered a chunk of batches at a time (one copy of whole
+    rows, not one per batch); each batch is then a slice of the chunk, whose transpose is the
+    first layer's input block. ``spaces`` keeps the workspaces (one per batch size) from epoch
+    to epoch."""
     spaces = {} if spaces is None else spaces
     order = rng.permutation(rows[0].shape[0])
-    size, lr = plan.batch_size, plan.lr
+    size, lr, batch = plan.batch_size, plan.lr, 0
+    chunk = size * max(1, CHUNK_ROWS // size)
     with blas_threads(size):
-        for batch, start in enumerate(range(0, len(order), size), start=1):
-            pick = order[start : start + size]
-            n = len(pick)
-            ws = spaces.get(n) or spaces.setdefault(n, Workspace(model, n))
-            ws.step(rows[0][pick].T, rows[1][pick].T, lr)
-            if on_batch is not None:
-                on_batch(batch)
+        for at in range(0, len(order), chunk):
+            x, y = (np.take(part, order[at : at + chunk], axis=0) for part in rows)
+            for start in range(0, x.shape[0], size):
+                first, target = x[start : start + size].T, y[start : start + size].T
+                n = first.shape[1]
+                ws = spaces.get(n) or spaces.setdefault(n, Workspace(model, n))
+                ws.step(first, target, lr)
+                batch += 1
+                if on_batch is not None:
+                    on_batch(batch)
 
 
 def as_rows(model: NumpyModel, data: tuple[Array, Array]) -> tuple[Array, Array]:
     """Examples one per row, C order, inputs followed by a 1 when the first layer has biases:
     gathering a batch is then one copy of whole rows, ready for [W | b]·[x; 1]."""
     x, y = data
-    return np.ascontiguousarray(with_ones(model, x).T), np.ascontiguousarray(y.T)
+    rows = with_ones(model, x).T, y.astype(model.dtype, copy=False).T
+    return np.ascontiguousarray(rows[0]), np.ascontiguousarray(rows[1])
 
 
 SMALL_BATCH = 256
+CHUNK_ROWS = 1024  # examples gathered at once: 6 MB of 784 float64 inputs
 
 
 def blas_threads(batch_size: int) -> AbstractContextManager[Any]:
