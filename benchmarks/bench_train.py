@@ -71,7 +71,10 @@ def ours(x: Array, y: Array, batch: int) -> float:
     plan = Plan(epochs=1, batch_size=batch, lr=3.0, seed=0)
     rows = as_rows(model, (x, y))  # as train() lays them out
     rng, spaces = np.random.default_rng(0), {}  # type: ignore[var-annotated]
-    return best_rate(lambda: sgd_epoch(model, rows, plan=plan, rng=rng, spaces=spaces), x.shape[1])
+    with blas_threads(batch):  # as train() limits them, once around its epochs
+        return best_rate(
+            lambda: sgd_epoch(model, rows, plan=plan, rng=rng, spaces=spaces), x.shape[1]
+        )
 
 
 def nielsen(x: Array, y: Array, batch: int) -> float:

@@ -63,22 +63,21 @@ def sgd_epoch(
     The seeded shuffle's rows are gathered a chunk of batches at a time (one copy of whole
     rows, not one per batch); each batch is then a slice of the chunk, whose transpose is the
     first layer's input block. ``spaces`` keeps the workspaces (one per batch size) from epoch
-    to epoch."""
+    to epoch. The caller limits BLAS threads (``blas_threads``) around its epochs."""
     spaces = {} if spaces is None else spaces
     order = rng.permutation(rows[0].shape[0])
     size, lr, batch = plan.batch_size, plan.lr, 0
     chunk = size * max(1, CHUNK_ROWS // size)
-    with blas_threads(size):
-        for at in range(0, len(order), chunk):
-            x, y = (np.take(part, order[at : at + chunk], axis=0) for part in rows)
-            for start in range(0, x.shape[0], size):
-                first, target = x[start : start + size].T, y[start : start + size].T
-                n = first.shape[1]
-                ws = spaces.get(n) or spaces.setdefault(n, Workspace(model, n))
-                ws.step(first, target, lr)
-                batch += 1
-                if on_batch is not None:
-                    on_batch(batch)
+    for at in range(0, len(order), chunk):
+        x, y = (np.take(part, order[at : at + chunk], axis=0) for part in rows)
+        for start in range(0, x.shape[0], size):
+            first, target = x[start : start + size].T, y[start : start + size].T
+            n = first.shape[1]
+            ws = spaces.get(n) or spaces.setdefault(n, Workspace(model, n))
+            ws.step(first, target, lr)
+            batch += 1
+            if on_batch is not None:
+                on_batch(batch)
 
 
 def as_rows(model: NumpyModel, data: tuple[Array, Array]) -> tuple[Array, Array]:
@@ -119,10 +118,11 @@ def train(
     rows = as_rows(model, data)
     rng = np.random.default_rng(plan.seed)
     history, spaces = [], {}  # type: ignore[var-annotated]
-    for epoch in range(1, plan.epochs + 1):
-        on_batch = None if progress is None else partial(progress, epoch)
-        sgd_epoch(model, rows, plan=plan, rng=rng, on_batch=on_batch, spaces=spaces)
-        c, acc = evaluate(model, x, y)
-        tc, tacc = evaluate(model, *test) if test is not None else (None, None)
-        history.append(Epoch(epoch, c, acc, tc, tacc))
+    with blas_threads(plan.batch_size):  # once per run: finding the BLAS libraries takes ms
+        for epoch in range(1, plan.epochs + 1):
+            on_batch = None if progress is None else partial(progress, epoch)
+            sgd_epoch(model, rows, plan=plan, rng=rng, on_batch=on_batch, spaces=spaces)
+            c, acc = evaluate(model, x, y)
+            tc, tacc = evaluate(model, *test) if test is not None else (None, None)
+            history.append(Epoch(epoch, c, acc, tc, tacc))
     return history
