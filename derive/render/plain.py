@@ -53,7 +53,7 @@ class Arithmetic:
         if isinstance(expr, sp.Mul) or (isinstance(expr, sp.Rational) and expr.q != 1):
             return MUL
         if isinstance(expr, sp.Pow):
-            return MUL if _is_reciprocal(expr) else POW  # 1/x is a quotient
+            return MUL if reciprocal(expr) else POW  # 1/x is a quotient
         return ATOM
 
     def node(self, expr: sp.Basic, *, lead: bool) -> str:
@@ -74,11 +74,11 @@ class Arithmetic:
         Stored order (a person's, for sums we build), but a constant term last (4.5 · w - 1.5)
         and a positive term first (1 - a, not -a + 1)."""
         ordered = [t for t in expr.args if not t.is_Number] + [t for t in expr.args if t.is_Number]
-        first = next((i for i, t in enumerate(ordered) if _negated(t) is None), 0)
+        first = next((i for i, t in enumerate(ordered) if negated(t) is None), 0)
         ordered = ordered[first:] + ordered[:first]
         out: list[str] = []
         for i, term in enumerate(ordered):
-            negative = _negated(term)
+            negative = negated(term)
             if i == 0:
                 out.append(
                     "-" + self.print(negative, MUL, lead=False)
@@ -98,10 +98,8 @@ class Arithmetic:
         args = list(expr.args)
         if args[0] == -1 and len(args) > 1:
             return "-" + self.print(sp.Mul(*args[1:], evaluate=False), MUL, lead=False)
-        numer = [a for a in args if not _is_reciprocal(a)]
-        denom = [
-            a.base if a.exp == -1 else sp.Pow(a.base, -a.exp) for a in args if _is_reciprocal(a)
-        ]
+        numer = [a for a in args if not reciprocal(a)]
+        denom = [a.base if a.exp == -1 else sp.Pow(a.base, -a.exp) for a in args if reciprocal(a)]
         return self.quotient(numer, denom, lead=lead)
 
     def product(self, factors: list[sp.Basic], lead: bool) -> str:
@@ -187,7 +185,7 @@ class TextPrinter(Arithmetic):
         return "e"
 
 
-def _negated(term: sp.Basic) -> sp.Basic | None:
+def negated(term: sp.Basic) -> sp.Basic | None:
     """The positive part of a term written with a leading minus, else None."""
     if isinstance(term, sp.Mul) and term.args and term.args[0] == -1:
         rest = term.args[1:]
@@ -199,7 +197,7 @@ def _negated(term: sp.Basic) -> sp.Basic | None:
     return None
 
 
-def _is_reciprocal(factor: sp.Basic) -> bool:
+def reciprocal(factor: sp.Basic) -> bool:
     return isinstance(factor, sp.Pow) and factor.exp.is_Number and factor.exp < 0
 
 

@@ -19,10 +19,9 @@ from sympy.printing.mathml import MathMLPresentationPrinter
 from ...derivation.names import split_example, split_partial
 from ...derivation.quantity import Derivation
 from ...numbers.rounding import format_number
+from ..plain import ADD, ATOM, MUL, POW, negated, reciprocal
 from ..values import value_text
 from .names import MINUS, name, number, partial
-
-ADD, MUL, POW, ATOM = 10, 20, 30, 100
 
 Lookup = Callable[["MathPrinter", str], Element]
 Rank = Callable[[str], int]
@@ -163,22 +162,6 @@ def precedence(expr: Any) -> int:
     if isinstance(expr, sp.Pow) or (isinstance(expr, sp.Rational) and expr.q != 1):
         return POW  # a fraction bar groups like parentheses, except under an exponent
     return ATOM
-
-
-def negated(term: sp.Basic) -> sp.Basic | None:
-    """The positive part of a term written with a leading minus, else None."""
-    if isinstance(term, sp.Mul) and term.args and term.args[0] == -1:
-        rest = term.args[1:]
-        return rest[0] if len(rest) == 1 else sp.Mul(*rest, evaluate=False)
-    if isinstance(term, sp.Mul) and term.args and term.args[0].is_Number and term.args[0] < 0:
-        return sp.Mul(-term.args[0], *term.args[1:], evaluate=False)
-    if isinstance(term, sp.Number) and term < 0:
-        return -term
-    return None
-
-
-def reciprocal(factor: sp.Basic) -> bool:
-    return isinstance(factor, sp.Pow) and factor.exp.is_Number and factor.exp < 0
 
 
 def names_printer(decimals: int = 4) -> MathPrinter:
