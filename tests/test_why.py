@@ -128,11 +128,24 @@ def test_explain_why_golden(golden: Golden, monkeypatch: pytest.MonkeyPatch) -> 
     golden.check("explain/why/3b1b-chain.md", "\n".join(said) + "\n")
 
 
-def test_why_is_refused_where_it_has_no_place() -> None:
-    result = CliRunner().invoke(
-        app, ["explain", str(CASES / "blog-2-3-1.yaml"), "--why", "--format", "json"]
+def test_why_in_json_is_each_steps_sentence(
+    golden: Golden, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--why --format json: a "why" field on every step, the same sentence as in the terminal."""
+    import json
+
+    monkeypatch.chdir(ROOT)  # the golden's source is the path as given: relative
+    path = Path("cases") / "blog-2-3-1.yaml"
+    result = CliRunner().invoke(app, ["explain", str(path), "--why", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    steps = json.loads(result.output)["steps"]
+    assert {s["quantity"]: s["why"] for s in steps} == _sentences(derive(load_network(path)))
+    golden.check("explain/why/blog-2-3-1.json", result.output)
+    without = CliRunner().invoke(app, ["explain", str(path), "--format", "json"]).output
+    assert '"why"' not in without  # only asked for: the plain JSON goldens stay as they were
+    chosen = CliRunner().invoke(
+        app, ["explain", str(path), "--why", "--format", "json", "--only", "dC/dw6"]
     )
-    assert result.exit_code == 2
-    assert result.output.strip().splitlines() == [
-        "derive: error: --why is shown in text, markdown and LaTeX; not in json"
+    assert [s["why"] for s in json.loads(chosen.output)["steps"]] == [
+        "z3 grows by O0 for each unit of w6, so w6 matters as much as O0 fires"
     ]

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..derivation.quantity import Derivation, Quantity
+from ..derivation.words import Words, plain
 from .plain import AsciiPrinter
 
 
@@ -19,7 +20,8 @@ def _number(value: Any) -> float | None:
         return None
 
 
-def document(d: Derivation) -> dict[str, Any]:
+def document(d: Derivation, *, why: bool = False) -> dict[str, Any]:
+    """``why``: each step's sentence (derivation/words.py) as text in its "why" field."""
     values: dict[str, float] = {}
     expressions: dict[str, str] = {}
     for name in d.names():
@@ -30,6 +32,10 @@ def document(d: Derivation) -> dict[str, Any]:
             values[name] = number
     names = AsciiPrinter(lambda n: n)
     steps = [_step(q, names) for q in d.steps]
+    if why:  # only then: the goldens without --why stay as they were
+        words = Words(d)
+        for step, q in zip(steps, d.steps, strict=True):
+            step["why"] = plain(words(q))
     doc: dict[str, Any] = {
         "network": {
             "title": d.network.title,
@@ -48,6 +54,9 @@ def document(d: Derivation) -> dict[str, Any]:
     }
     if d.assumptions:  # only then: the goldens of every other derivation stay as they were
         doc["assumptions"] = list(d.assumptions)
+    notes = {q.name: q.note for q in d.quantities.values() if q.note is not None}
+    if notes:  # hand rounding carried values at more decimals (the cost's too, not a step)
+        doc["notes"] = notes
     return doc
 
 
@@ -63,17 +72,21 @@ def _step(q: Quantity, names: AsciiPrinter) -> dict[str, Any]:
     }
     if q.exact is not None:
         out["exact"] = _number(q.exact)
+    if q.note is not None:  # hand rounding carried a value at more decimals here
+        out["note"] = q.note
     return out
 
 
-def render(derivation: Derivation) -> str:
-    return json.dumps(document(derivation), sort_keys=True, indent=2, ensure_ascii=False)
+def render(derivation: Derivation, *, why: bool = False) -> str:
+    return json.dumps(document(derivation, why=why), sort_keys=True, indent=2, ensure_ascii=False)
 
 
-def render_subset(d: Derivation, picked: list[Quantity], *, example: int | None = None) -> str:
+def render_subset(
+    d: Derivation, picked: list[Quantity], *, example: int | None = None, why: bool = False
+) -> str:
     """The chosen quantities only, with the names chosen (and the example) recorded."""
     names = {n for q in picked for n in (q.name, *q.aliases)}
-    doc = document(d)
+    doc = document(d, why=why)
     for key in ("values", "expressions"):
         doc[key] = {k: v for k, v in doc[key].items() if k in names}
     doc["steps"] = [s for s in doc["steps"] if s["quantity"] in names]

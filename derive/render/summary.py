@@ -14,15 +14,17 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..derivation.names import display, gradient, updated
+from ..derivation.names import gradient, updated
 from ..derivation.quantity import Derivation, Quantity
 from ..numbers.rounding import format_number
 from ..spec.notation import layer_label
+from .classes import render as classes
+from .console import step_table
+from .legend import legend_text
 from .outline import layer_rows
-from .plain import TextPrinter
 from .safe import safe_text
-from .tables import house_table
-from .values import value_lookup, value_text
+from .tables import ByWidth, fill, house_table
+from .values import value_text
 
 SUMMARY_STEPS = 200  # more backward steps than this: a summary in the terminal unless full
 LARGEST = 10  # gradients listed in the summary
@@ -35,26 +37,10 @@ def _table(title: str, *columns: str) -> Table:
     return house_table(title, *columns, right=[c for c in columns if c not in _LEFT])
 
 
-def steps_table(d: Derivation, chosen: list[Quantity]) -> Table:
-    """The chosen quantities in full: formula over names, with numbers in, and value."""
-    table = _table(f"{len(chosen)} chosen quantities", "Step", "Quantity", "Chain rule")
-    table.add_column("Formula", overflow="fold")
-    table.add_column("Numbers", overflow="fold")
-    table.add_column("Value", justify="right")
-    names, numbers = TextPrinter(display), TextPrinter(value_lookup(d))
-    for q in chosen:
-        expr = q.shown if q.shown is not None else q.formula
-        formula = names.doprint(expr) if expr is not None else ""
-        chain = names.doprint(q.chain) if q.chain is not None else ""
-        table.add_row(
-            "" if q.step is None else str(q.step),
-            display(q.name) + "".join(f" = {display(a)}" for a in q.aliases),
-            chain,
-            "" if formula == chain else formula,
-            numbers.doprint(expr) if expr is not None else "",
-            value_text(q, d.decimals),
-        )
-    return table
+def steps_table(d: Derivation, chosen: list[Quantity], *, why: bool = False) -> RenderableType:
+    """The chosen quantities in full: formula over names, with numbers in, and value (``why``:
+    each numbered step's sentence under it)."""
+    return step_table(d, chosen, f"{len(chosen)} chosen quantities", why=why)
 
 
 def _magnitude(value: Any) -> float | None:
@@ -77,17 +63,34 @@ def render(d: Derivation) -> RenderableType:
     """The large-network summary."""
     net = d.network
     sizes = "-".join(str(s) for s in net.sizes)
-    head = Text(
-        f"{safe_text(net.title)}\n{safe_text(net.source)} · {sizes} · "
-        f"{len(d.parameters):,} parameters · {len(d.steps):,} chain-rule steps · cost {net.cost} = "
-        f"{value_text(d['C'], d.decimals)}"
-    )
+    facts = [
+        safe_text(net.source),
+        sizes,
+        f"{len(d.parameters):,} parameters",
+        f"{len(d.steps):,} chain-rule steps",
+        f"cost {net.cost} = {value_text(d['C'], d.decimals)}",
+    ]
     example = f"{gradient(d.parameters[0])}*,C" if d.parameters else "C"
-    hint = Text(
-        f"A summary (more than {SUMMARY_STEPS} steps). Every step: --full or --format json;\n"
-        f"chosen steps: --only '{example}' (globs on names); vector form: --view matrix."
+    advice = [
+        f"A summary (more than {SUMMARY_STEPS} steps).",
+        "Every step: --full or --format json;",
+        f"chosen steps: --only '{example}' (globs on names);",
+        "vector form: --view matrix.",
+    ]
+    title = safe_text(net.title)
+    # narrower than the lines: break them between facts and between sentences, not inside
+    head = ByWidth(
+        lambda: Text(f"{title}\n{' · '.join(facts)}"),
+        lambda width: Text(f"{title}\n{fill(facts, width, separator=' · ')}"),
     )
-    return Group(head, _layers(d), _largest(d), hint)
+    hint = ByWidth(
+        lambda: Text(" ".join(advice[:2]) + "\n" + " ".join(advice[2:])),
+        lambda width: Text(fill(advice, width, separator=" ")),
+    )
+    story = classes(d)  # a classifier: its prediction and the cost per output
+    notation = legend_text(d)  # layered: what w^l_jk means, said once
+    extra = [x for x in (notation, _layers(d), story) if x is not None]
+    return Group(head, *extra, _largest(d), hint)
 
 
 def _layers(d: Derivation) -> Table:
