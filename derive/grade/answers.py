@@ -199,8 +199,11 @@ class NameIndex:
 
     def _pool(self, key: str) -> list[str]:
         folded = _fold(key)
-        near = _around(self.forward, folded, k=self.NEAR) + _around(
-            self.backward, folded[::-1], k=self.NEAR
+        near = (
+            _around(self.forward, folded, k=self.NEAR)
+            + _around(self.backward, folded[::-1], k=self.NEAR)
+            # a character typed after a name sorts past its siblings (w2_2_7x after w2_2_799)
+            + _around(self.forward, folded[:-1], k=self.NEAR)
         )
         return sorted({name for _, name in near})
 
