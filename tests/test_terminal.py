@@ -228,7 +228,7 @@ def test_help_metavars_name_what_to_give() -> None:
         assert result.exit_code == 0
         assert not plain.search(result.stdout), (command, plain.search(result.stdout))
     usage = {c: runner.invoke(app, [c, "--help"]).stdout.splitlines()[0] for c in _commands()}
-    assert usage["check"].endswith("{NETWORK} {ANSWERS...}")
+    assert usage["check"].endswith("{NETWORK} [ANSWERS...]")
     assert usage["new"].endswith("{FILE}") and usage["examples"].endswith("[NAME]")
     for command in ("explain", "latex", "draw", "train", "verify", "template"):
         assert usage[command].endswith("{NETWORK}"), usage[command]
