@@ -158,8 +158,8 @@ def blas_ceiling(batch: int) -> float:
     bound that BLAS puts on this trainer, whatever is done about the other NumPy calls."""
     rng = np.random.default_rng(3)
     shapes = ((batch, 785), (30, batch), (10, batch), (31, batch))
-    rows, d1, d2, a1 = (rng.random(s, dtype=DTYPE) for s in shapes)
-    w1, w2 = rng.random((30, 785), dtype=DTYPE), rng.random((10, 31), dtype=DTYPE)
+    rows, d1, d2, a1 = (rng.random(s).astype(DTYPE) for s in shapes)
+    w1, w2 = rng.random((30, 785)).astype(DTYPE), rng.random((10, 31)).astype(DTYPE)
     z1, z2, back = (np.empty((m, batch), dtype=DTYPE) for m in (30, 10, 30))
     g1, g2 = np.empty_like(w1), np.empty_like(w2)
 

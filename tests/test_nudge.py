@@ -66,7 +66,9 @@ def test_several_nudges_sum_their_predictions() -> None:
 def test_the_actual_change_is_the_network_run_again() -> None:
     # an independent oracle: the blog's forward pass written out by hand
     def cost(w6: float) -> float:
-        sig = lambda z: 1 / (1 + math.exp(-z))  # noqa: E731
+        def sig(z: float) -> float:
+            return 1 / (1 + math.exp(-z))
+
         o0, o1, o2 = sig(0.15 * 2 + 0.23 * 9 + 0.5), sig(0.5 * 2 + 0.8 * 9 + 0.5), sig(0.15)
         o3 = sig(w6 * o0 - 0.5 * o1 + 0.08 * o2 + 0.2)
         return 0.5 * (o3 - 0.92) ** 2

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-import mpmath
+import mpmath  # type: ignore[import-untyped]
 import pytest
 import sympy as sp
 from typer.testing import CliRunner
