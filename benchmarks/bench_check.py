@@ -2,15 +2,22 @@
 
 Prints seconds and ratios against a baseline measured in the same process (one exact derivation
 of the network), so the numbers compare across machines. Run: python benchmarks/bench_check.py
+
+Then the whole command, ``derive check`` on the 1,000 files as text against ``--format csv``
+and ``python -c "import sympy"``, median of ``--runs`` alternating runs (the issue's target:
+text within 1.5× of CSV).
 """
 
 from __future__ import annotations
 
+import argparse
 import random
 import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
+
+from process import PY, Command, measure, table
 
 from derive.derivation.build import derive
 from derive.grade.answers import load_answers
@@ -43,6 +50,9 @@ def answers_text(checker: Checker, rng: random.Random, student: int) -> str:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=3, help="alternating runs (median)")
+    runs = parser.parse_args().runs
     network = load_network(NETWORK)
     start = time.perf_counter()
     derive(network)
@@ -66,6 +76,12 @@ def main() -> None:
         reports = [checker.check(s) for s in sheets]
         checking = time.perf_counter() - start
 
+        check = [PY, "-m", "derive", "check", str(NETWORK), *map(str, paths)]
+        base = Command('python -c "import sympy"', [PY, "-c", "import sympy"])
+        text = Command("derive check (1,000 files) as text", check)
+        csv = Command("derive check (1,000 files) --format csv", [*check, "--format", "csv"])
+        measure([base, text, csv], runs)
+
     answers = sum(len(r.results) for r in reports)
     wrong = sum(r.counts()["wrong"] for r in reports)
     named = sum(1 for r in reports for x in r.results if x.verdict == "wrong" and x.mistake)
@@ -74,6 +90,12 @@ def main() -> None:
     print(f"loading the answers files           {loading:8.2f} s  ({loading / baseline:7.0f}×)")
     print(f"checking (derive once, then cached) {checking:8.2f} s  ({checking / baseline:7.0f}×)")
     print(f"per file                            {checking / FILES * 1000:8.2f} ms")
+    print(f"\nthe whole command (median of {runs} alternating runs)")
+    table([base, text, csv], base, "import sympy")
+    ratio = text.cpu / csv.cpu
+    verdict = "met" if ratio <= 1.5 else "not met"
+    walls = text.wall / csv.wall
+    print(f"   text / csv: {ratio:.2f}× CPU, {walls:.2f}× wall (target ≤ 1.5×: {verdict})")
 
 
 if __name__ == "__main__":

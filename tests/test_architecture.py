@@ -44,6 +44,8 @@ LAYERS = {
     "grade": 3,
     "verify": 3,
     "render": 4,
+    "api": 5,  # derive.explain/check/draw and the %%derive magic: above render, beside the CLI
+    "practice": 5,  # practice sets: variants judged by grade/, solutions written by render/
     "cli": 5,
 }
 

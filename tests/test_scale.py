@@ -211,3 +211,110 @@ def test_summary_names_layers_alike_in_both_tables() -> None:
     rows = re.findall(r"^ (b\d+_\d+|w\S+)\s+(\d+ \(\w+\))", largest_part, flags=re.MULTILINE)
     assert rows and {label for _, label in rows} == {layer_label(d.network, 3)} == {"4 (output)"}
     assert "4 (output)" in layers_part
+
+
+# --------------------------------------------------------------------------------------------
+# derive verify on a large network: one derivation reused, finite differences in place, sampled
+
+
+@pytest.fixture(scope="module")
+def wide(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """30-16-2: 530 parameters, past verify's SAMPLE_ABOVE."""
+    path = tmp_path_factory.mktemp("verify") / "wide.yaml"
+    path.write_text(network_yaml((30, 16, 2)), encoding="utf-8")
+    return path
+
+
+def _plant(monkeypatch: pytest.MonkeyPatch, index: int, names: list[str]) -> None:
+    """A wrong ∂C/∂p for one parameter in both SymPy's and NumPy's answer, alike: only the
+    finite differences can catch it (as a wrong rewrite in the functions table would be)."""
+    import derive.verify as verifying
+
+    right_flat, right_value = verifying._flat_gradient, verifying._value
+    target = f"dC/d{names[index]}"
+
+    def flat(*args: Any) -> list[float]:
+        out = right_flat(*args)
+        out[index] += 1e-3
+        return out
+
+    def value(d: Derivation, name: str) -> float:
+        return right_value(d, name) + (1e-3 if name == target else 0.0)
+
+    monkeypatch.setattr(verifying, "_flat_gradient", flat)
+    monkeypatch.setattr(verifying, "_value", value)
+
+
+def test_verify_samples_a_large_network_and_catches_a_planted_error(
+    wide: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from derive.verify import SAMPLE_ABOVE, sample, verify
+
+    network = load_network(wide)
+    names = list(derive(network).parameters)
+    assert len(names) > SAMPLE_ABOVE
+    clean = verify(network, steps=1)
+    assert clean.ok and clean.sample.startswith("Finite differences on a sample of")
+    sampled = [i for i, p in enumerate(clean.parameters) if p.fd is not None]
+    layers = [p.layer for p in clean.parameters]
+    assert sampled == sample(layers) == sample(layers)  # the same every run
+    for layer in set(layers):  # every layer, its first and last parameter among them
+        mine = [i for i, at in enumerate(layers) if at == layer]
+        assert {mine[0], mine[-1]} <= set(sampled)
+    inside = sampled[len(sampled) // 2]
+    outside = next(i for i in range(len(names)) if i not in sampled)
+    with monkeypatch.context() as m:
+        _plant(m, inside, names)
+        assert verify(network, steps=0).disagreeing == (names[inside],)
+    _plant(monkeypatch, outside, names)
+    assert verify(network, steps=0).ok  # not sampled: the default run cannot see it
+    every = verify(network, steps=0, every=True)
+    assert every.disagreeing == (names[outside],)  # --all checks every parameter
+    assert len(every.sampled) == len(names) and every.sample == ""
+
+
+def test_in_place_finite_differences_equal_the_copying_ones(wide: Path) -> None:
+    """Against train/stable.py's finite differences, which copy the model for every entry."""
+    import numpy as np
+
+    from derive.train.backprop import model_from_network
+    from derive.train.data import examples
+    from derive.train.stable import finite_differences as copying
+    from derive.verify import finite_differences
+
+    network = load_network(CASES / "nielsen-l2-momentum.yaml")
+    for net in (network, load_network(wide)):
+        model = model_from_network(net)
+        before = model.flat().copy()
+        x, y = examples(net)
+        assert finite_differences(model, x, y, h=1e-5) == copying(model, x, y, h=1e-5)
+        assert np.array_equal(model.flat(), before)  # every entry put back
+        some = finite_differences(model, x, y, h=1e-5, indices=[0, 3])
+        assert [i for i, v in enumerate(some) if v is not None] == [0, 3]
+
+
+def test_verify_derives_three_times_for_three_steps(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import derive.verify as verifying
+
+    calls = []
+    right = verifying.derive
+
+    def counting(*args: Any, **kwargs: Any) -> Derivation:
+        calls.append(1)
+        return right(*args, **kwargs)
+
+    monkeypatch.setattr(verifying, "derive", counting)
+    assert verifying.verify(load_network(CASES / "blog-2-3-1.yaml"), steps=3).ok
+    assert len(calls) == 3
+
+
+def test_verify_all_flag(wide: Path) -> None:
+    sampled = CliRunner().invoke(app, ["verify", str(wide), "--steps", "0"])
+    every = CliRunner().invoke(app, ["verify", str(wide), "--steps", "0", "--all"])
+    assert sampled.exit_code == every.exit_code == 0
+    assert (
+        "a sample of 98 of the 530 parameters"
+    )  # 64 + all 34 of layer 2 in sampled.stdout.replace("\n", " ")
+    assert "sample" not in every.stdout and "(530 parameters)" in every.stdout

@@ -17,6 +17,7 @@ for _module in (
     "latex",
     "draw",
     "check",
+    "practice",
     "train",
     "verify",
     "schema",

@@ -34,6 +34,8 @@ EPILOG = """Examples:
 
   derive check cases/blog-2-3-1.yaml cases/blog-2-3-1.answers.yaml
 
+  derive practice --shape 2-2-1 --seed 7 -o set   (a network and sheet per student)
+
   derive train cases/blog-2-3-1.yaml --epochs 20 --batch-size 1
 
   derive verify cases/blog-2-3-1.yaml
@@ -46,7 +48,7 @@ app = typer.Typer(
     help="Turn a small neural network into a complete, step-by-step backpropagation derivation.",
     epilog=EPILOG,
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
@@ -56,7 +58,17 @@ app = typer.Typer(
 FLAGS = {"general": "--symbolic", "fmt": "--format"}
 
 # the network-file argument every command takes
-NetworkFile = Annotated[Path, typer.Argument(help="Network file (YAML).", show_default=False)]
+NetworkFile = Annotated[
+    Path, typer.Argument(metavar="NETWORK", help="Network file (YAML).", show_default=False)
+]
+
+# explain and latex: exact arithmetic at N significant digits instead of float64's 16
+PrecisionOption = Annotated[
+    int | None,
+    typer.Option(
+        metavar="N", help="Compute at N significant digits (exact carry), e.g. --precision 30."
+    ),
+]
 
 
 class Carry(StrEnum):
@@ -65,10 +77,17 @@ class Carry(StrEnum):
 
 
 def console(width: int | None = None) -> Console:
-    """Colour only on a terminal; a fixed 120 columns when writing to a pipe or file."""
+    """Colour only on a terminal, and not there either when NO_COLOR is set (no-color.org:
+    rich reads it when ``no_color`` is None). The width: ``--width``, else the terminal's (or
+    COLUMNS); to a pipe or file COLUMNS or a fixed 120, the same on every machine."""
     tty = sys.stdout.isatty()
+    columns = os.environ.get("COLUMNS", "")
+    fixed = int(columns) if columns.isdigit() and int(columns) > 0 else 120
     return Console(
-        width=width or (None if tty else 120), no_color=not tty, highlight=False, soft_wrap=False
+        width=width or (None if tty else fixed),
+        no_color=None if tty else True,
+        highlight=False,
+        soft_wrap=False,
     )
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
 from ..errors import UsageError
-from .app import Carry, NetworkFile, app, emit, handled
+from .app import Carry, NetworkFile, PrecisionOption, app, emit, handled
+from .files import check_destination, write_atomically
 from .root import limits
 
 SUMMARY = "200 steps"  # render.summary.SUMMARY_STEPS; not imported, so that --help stays light
@@ -18,6 +20,7 @@ class Format(StrEnum):
     text = "text"
     json = "json"
     markdown = "markdown"
+    html = "html"
 
 
 class View(StrEnum):
@@ -30,6 +33,33 @@ TreeOption = Annotated[
     typer.Option(help="The chain behind one gradient as a tree, e.g. --tree dC/dw0."),
 ]
 
+WhyOption = Annotated[
+    bool, typer.Option("--why", help="A plain sentence under each step: why it is what it is.")
+]
+ChainOption = Annotated[
+    bool, typer.Option("--chain", help="Each gradient as one product along each path.")
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "-o", "--output", metavar="FILE", help="Write here instead of stdout (e.g. --format html)."
+    ),
+]
+ForceOption = Annotated[bool, typer.Option(help="Overwrite an existing -o file.")]
+NudgeOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        help="Move a parameter, e.g. --nudge w6=0.01 (repeatable): predicted ΔC against actual."
+    ),
+]
+
+
+def _check_focus(*, chain: bool, nudge: list[str] | None, tree: str | None) -> None:
+    """--chain, --nudge and --tree are outputs of their own: one at a time."""
+    chosen = [flag for flag, on in (("--chain", chain), ("--nudge", nudge), ("--tree", tree)) if on]
+    if len(chosen) > 1:
+        raise UsageError(f"{' and '.join(chosen)} are separate outputs; choose one")
+
 
 def _check_combination(*, fmt: Format, view: View, tree: str | None, example: int | None) -> None:
     """Options that do not go together, named as the user typed them."""
@@ -39,6 +69,18 @@ def _check_combination(*, fmt: Format, view: View, tree: str | None, example: in
         raise UsageError("--view matrix puts every example side by side; leave out --example")
     if tree is not None and (fmt is not Format.text or view is View.matrix):
         raise UsageError("--tree is text output; leave out --format and --view")
+
+
+def _as_text(output: Any, *, width: int | None) -> str:
+    """What ``-o`` writes: a renderer's string as it is, or the tables as plain text."""
+    if isinstance(output, str):
+        return output if output.endswith("\n") else output + "\n"
+    from rich.console import Console
+
+    plain = Console(width=width or 120, no_color=True, color_system=None, highlight=False)
+    with plain.capture() as captured:
+        plain.print(output)
+    return captured.get()
 
 
 @app.command()
@@ -51,7 +93,7 @@ def explain(
         Carry, typer.Option(help="exact: full precision; rounded: hand calculation.")
     ] = Carry.exact,
     fmt: Annotated[
-        Format, typer.Option("--format", help="text tables, json or markdown.")
+        Format, typer.Option("--format", help="text tables, json, markdown or html (one page).")
     ] = Format.text,
     width: Annotated[int | None, typer.Option(help="Terminal width for text output.")] = None,
     only: Annotated[
@@ -71,6 +113,15 @@ def explain(
         bool, typer.Option("--symbolic", help="Keep every value symbolic: the general formulas.")
     ] = False,
     tree: TreeOption = None,
+    output: OutputOption = None,
+    force: ForceOption = False,
+    why: WhyOption = False,
+    chain: ChainOption = False,
+    nudge: NudgeOption = None,
+    precision: PrecisionOption = None,
+    wrt_inputs: Annotated[
+        bool, typer.Option("--wrt-inputs", help="Add ∂C/∂x for every input (saliency).")
+    ] = False,
 ) -> None:
     """Derive every ∂C/∂w and ∂C/∂b by the chain rule, step by step, with the numbers in.
 
@@ -85,9 +136,31 @@ def explain(
         from ..spec.load import load_network
 
         _check_combination(fmt=fmt, view=view, tree=tree, example=example)
+        if output is not None:
+            check_destination(output, force=force)  # before the work; checked again when written
+        _check_focus(chain=chain, nudge=nudge, tree=tree)
         net = load_network(file, limits=limits(DERIVE))
-        d = derive(net, carry=carry.value, decimals=decimals, general=symbolic)
-        out = explain_output(
-            d, fmt=fmt.value, view=view.value, only=only, full=full, example=example, tree=tree
+        d = derive(
+            net,
+            carry=carry.value,
+            decimals=decimals,
+            general=symbolic,
+            wrt_inputs=wrt_inputs,
+            precision=precision,
         )
-        emit(out, width=width)
+        out = explain_output(
+            d,
+            fmt=fmt.value,
+            view=view.value,
+            only=only,
+            full=full,
+            example=example,
+            tree=tree,
+            why=why,
+            chain=chain,
+            nudges=nudge or (),
+        )
+        if output is not None:
+            write_atomically(output, _as_text(out, width=width), force=force)
+        else:
+            emit(out, width=width)

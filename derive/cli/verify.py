@@ -18,9 +18,17 @@ def verify(
     fd_rtol: Annotated[
         float, typer.Option(help="Relative tolerance for finite differences.")
     ] = 1e-5,
+    every: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="Finite differences on every parameter, not a sample (large networks)."
+        ),
+    ] = False,
     width: Annotated[int | None, typer.Option(help="Terminal width for text output.")] = None,
 ) -> None:
     """Check every gradient three ways; exit 0 when all agree, 1 (listing them) when not.
+
+    Networks of more than 500 parameters take finite differences on a sample (--all: all).
 
     Example: derive verify cases/blog-2-3-1.yaml --steps 5
     """
@@ -32,6 +40,7 @@ def verify(
         from ..verify import verify as check
 
         tolerance = VerifyTolerance(rtol=rtol, fd_rtol=fd_rtol)
-        report = check(load_network(file, limits=limits(DERIVE)), steps=steps, tolerance=tolerance)
+        network = load_network(file, limits=limits(DERIVE))
+        report = check(network, steps=steps, tolerance=tolerance, every=every)
         emit(render(report), width=width)
         raise typer.Exit(0 if report.ok else 1)

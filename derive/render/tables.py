@@ -9,13 +9,14 @@ callers turn the newlines of user text into ``␊`` with ``safe_text``.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from functools import partial
+from functools import cached_property, partial
 from io import StringIO
 
 from rich import box
-from rich.cells import cell_len
+from rich.cells import cell_len, chop_cells
 from rich.console import Console, ConsoleOptions, JustifyMethod, RenderableType, RenderResult
 from rich.measure import Measurement
+from rich.segment import Segment
 from rich.style import StyleType
 from rich.table import Table
 from rich.text import Text
@@ -48,6 +49,95 @@ def house_table(title: str, *columns: str, right: Collection[str] = (), fold: bo
         else:
             table.add_column(column, justify=justify)
     return table
+
+
+# Past this many rows a table is written as plain fixed-width text: rich lays out a row in about
+# 0.7 ms, some 400× the plain writer, and a 13,000-step table took a minute (docs/scale.md).
+PLAIN_ROWS = 300
+
+Cell = str | Text
+
+
+def table_of(
+    title: str,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Cell]],
+    *,
+    right: Collection[str] = (),
+    fold: bool = True,
+    among: int = 0,
+) -> RenderableType:
+    """The one place a table's kind is chosen by its row count: a house table, or past
+    ``PLAIN_ROWS`` rows the same columns and cells as plain fixed-width text. ``among``: the
+    rows of the whole output the table is part of (a thousand small tables cost as one large)."""
+    if max(len(rows), among) > PLAIN_ROWS:
+        return PlainTable(title, columns, rows, right=right)
+    table = house_table(title, *columns, right=right, fold=fold)
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+class PlainTable:
+    """A house table's text without rich's layout: the title, the header, a rule, and each
+    row's cells padded to their column's widest line, as ``house_table`` places them at a width
+    where nothing folds (a line wider than the output goes on in the next). No colour:
+    a ``Text`` cell gives its plain text; string cells show their control characters."""
+
+    def __init__(
+        self,
+        title: str,
+        columns: Sequence[str],
+        rows: Sequence[Sequence[Cell]],
+        *,
+        right: Collection[str] = (),
+    ) -> None:
+        self.title, self.columns = safe_text(title), tuple(columns)
+        self.right = [c in right for c in self.columns]
+        self.rows = [[_lines(c) for c in row] for row in rows]
+
+    @cached_property
+    def text(self) -> str:
+        widths = [cell_len(c) for c in self.columns]
+        for row in self.rows:
+            for i, lines in enumerate(row):
+                widths[i] = max(widths[i], *map(cell_len, lines))
+        width = sum(widths) + 3 * len(widths) - 1
+        out = [_pad(self.title, width, right=False)] if self.title else []
+        out += [self._line([[c] for c in self.columns], widths, 0), "─" * width]
+        for row in self.rows:
+            out += [self._line(row, widths, k) for k in range(max(map(len, row)))]
+        return "\n".join(out) + "\n"
+
+    def _line(self, row: Sequence[list[str]], widths: list[int], k: int) -> str:
+        cells = (
+            _pad(lines[k] if k < len(lines) else "", w, right=r)
+            for lines, w, r in zip(row, widths, self.right, strict=True)
+        )
+        return " " + "   ".join(cells) + " "
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        # A segment a line: rich splits one long segment at its newlines in quadratic time. A
+        # line wider than the output goes on in the next (rich would crop it).
+        width, newline = options.max_width, Segment.line()
+        for line in self.text.splitlines():
+            for part in [line] if cell_len(line) <= width else chop_cells(line, width):
+                yield Segment(part)
+                yield newline
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        width = cell_len(self.text.split("\n", 2)[1])  # the header line: as wide as any
+        return Measurement(width, width)
+
+
+def _lines(cell: Cell) -> list[str]:
+    text = cell.plain if isinstance(cell, Text) else safe_output(cell)
+    return text.split("\n")
+
+
+def _pad(text: str, width: int, *, right: bool) -> str:
+    gap = " " * (width - cell_len(text))
+    return gap + text if right else text + gap
 
 
 WIDE = 120  # columns from which a table keeps its wide layout whatever it needs

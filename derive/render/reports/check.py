@@ -16,14 +16,13 @@ from dataclasses import replace
 from typing import Any, Literal
 
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from ...derivation.names import display
 from ...derivation.quantity import GIVEN, Derivation, Quantity
 from ...grade.checker import VERDICTS, GradeReport, Result, Verdict
 from ..safe import csv_cell, safe_text
-from ..tables import house_table
+from ..tables import table_of
 
 COLUMNS = ("quantity", "given", "expected", "hand", "verdict", "diagnosis")
 
@@ -36,19 +35,22 @@ def render_text(reports: Sequence[GradeReport]) -> RenderableType:
             return _heading(report)
         return Group(_heading(report), _answers(report.results))
     parts: list[RenderableType] = [_summary(reports)]
-    for report in reports:
-        wrong = [r for r in report.results if r.verdict != "correct"]
+    shown = [[r for r in report.results if r.verdict != "correct"] for report in reports]
+    rows = len(reports) + sum(map(len, shown))
+    for report, wrong in zip(reports, shown, strict=True):
         if report.error:
             parts.append(_heading(report))
         elif wrong:
-            parts += [_heading(report), _answers(wrong)]
+            parts += [_heading(report), _answers(wrong, among=rows)]
     return Group(*parts)
 
 
-def _table(title: str, *columns: str) -> Table:
+def _table(
+    title: str, columns: Sequence[str], rows: Sequence[Sequence[str | Text]], *, among: int = 0
+) -> RenderableType:
     right = ("given", "expected", "hand", "score", "max", *VERDICTS)
     numeric = [c for c in columns if c.lower() in right]
-    return house_table(title, *columns, right=numeric)
+    return table_of(title, columns, rows, right=numeric, among=among)
 
 
 def _heading(report: GradeReport) -> Text:
@@ -75,13 +77,14 @@ def _number(value: float) -> str:
     return f"{value:.3f}".rstrip("0").rstrip(".") if value == value else "nan"
 
 
-def _answers(results: Sequence[Result]) -> Table:
-    table = _table("", "Quantity", "Given", "Expected", "Hand", "Verdict", "Diagnosis")
+def _answers(results: Sequence[Result], *, among: int = 0) -> RenderableType:
+    rows = []
     for r in results:
         hand = "" if r.hand == r.expected else r.hand
         quantity, given, diagnosis = map(safe_text, (display(r.quantity), r.given, r.diagnosis))
-        table.add_row(quantity, given, r.expected, hand, verdict_text(r.verdict), diagnosis)
-    return table
+        rows.append((quantity, given, r.expected, hand, verdict_text(r.verdict), diagnosis))
+    columns = ("Quantity", "Given", "Expected", "Hand", "Verdict", "Diagnosis")
+    return _table("", columns, rows, among=among)
 
 
 # a mark beside each verdict, so that it reads without colour (NO_COLOR, a pipe, a printout)
@@ -100,17 +103,17 @@ def verdict_text(verdict: Verdict) -> Text:
     return Text(f"{mark} {verdict}", style=style)
 
 
-def _summary(reports: Sequence[GradeReport]) -> Table:
+def _summary(reports: Sequence[GradeReport]) -> RenderableType:
     """Students × verdicts, and each one's score."""
     optional = ("carried", "missing")  # shown where some file has one
     shown = [v for v in VERDICTS if v not in optional or any(r.counts()[v] for r in reports)]
-    table = _table("Students", "Student", "File", *shown, "Score")
+    rows = []
     for report in reports:
         counts = report.counts()
         who = (safe_text(report.student), safe_text(report.source))
         cells = ["-"] * len(shown) if report.error else [_count(v, counts[v]) for v in shown]
-        table.add_row(*who, *cells, f"{_number(report.score)}/{_number(report.max_score)}")
-    return table
+        rows.append((*who, *cells, f"{_number(report.score)}/{_number(report.max_score)}"))
+    return _table("Students", ("Student", "File", *shown, "Score"), rows)
 
 
 def _count(verdict: Verdict, n: int) -> Text:

@@ -9,6 +9,9 @@ Agreement rules (documented in docs/training.md):
 - gradient-descent trajectories: every parameter after each of K steps by the SymPy
   derivation's own update (new_w = w − η·∂C/∂w) against the NumPy step, with rtol/atol.
 
+SymPy and NumPy are compared on every parameter; finite differences on a sample of a large
+network's parameters unless ``every`` is set (``differences.py``).
+
 At the edges (train/stable.py): the trainer clips outputs to within 1e-12 of 0 and 1, so the
 finite differences take the cost in the log domain (softplus, log-sum-exp), and where an output
 lies within 1e-6 of 0 or 1 so does NumPy's ∂C/∂z of the output layer; a correct derivation of
@@ -20,24 +23,26 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import partial
 
 import numpy as np
 import sympy as sp
 
-from .derivation.build import derive
-from .derivation.names import gradient, updated, velocity
-from .derivation.quantity import Derivation
-from .errors import OptionError
-from .numbers.arithmetic import EvaluationError
-from .spec.network import Network
-from .spec.notation import free_symbols, namer_for, parameter_names
-from .train.backprop import NumpyModel, model_from_network, step
-from .train.data import Array, examples, number
-from .train.stable import LOG_DOMAIN_NOTE, finite_differences, saturated, stable_gradients
-from .train.weights import with_model
+from ..derivation.build import derive
+from ..derivation.names import gradient, updated, velocity
+from ..derivation.quantity import Derivation
+from ..errors import OptionError
+from ..numbers.arithmetic import EvaluationError
+from ..spec.network import Network
+from ..spec.notation import free_symbols, layer_label, namer_for, parameter_names
+from ..train.backprop import NumpyModel, model_from_network, step
+from ..train.data import Array, examples, number
+from ..train.stable import LOG_DOMAIN_NOTE, saturated, stable_gradients
+from ..train.weights import with_model
+from .differences import SAMPLE_ABOVE, finite_differences, sample, sample_note
+from .symbolic import symbolic_disagreements
 
 
 @dataclass(frozen=True)
@@ -59,8 +64,9 @@ class VerifyTolerance:
     def close(self, a: float, b: float) -> bool:
         return abs(a - b) <= self.rtol * max(abs(a), abs(b)) + self.atol
 
-    def fd_close(self, fd: float, n: float) -> bool:
-        return abs(fd - n) <= self.fd_rtol * abs(n) + self.fd_atol
+    def fd_close(self, fd: float | None, n: float) -> bool:
+        """None: no finite difference taken, nothing to disagree."""
+        return fd is None or abs(fd - n) <= self.fd_rtol * abs(n) + self.fd_atol
 
 
 @dataclass(frozen=True)
@@ -69,16 +75,17 @@ class ParameterCheck:
     layer: int
     sympy: float
     numpy: float
-    fd: float
+    fd: float | None  # None: not in the finite differences' sample
     ok: bool
 
 
 @dataclass(frozen=True)
 class LayerSummary:
     layer: int
+    label: str  # as explain's and latex's tables number it: "2 (hidden)" in layered notation
     sympy_abs: float  # largest |SymPy − NumPy|
     sympy_rel: float
-    fd_abs: float  # largest |finite difference − NumPy|
+    fd_abs: float  # largest |finite difference − NumPy| over the sample
     fd_rel: float
 
 
@@ -99,6 +106,12 @@ class VerifyReport:
     tolerance: VerifyTolerance
     notes: tuple[str, ...] = ()  # how a network that keeps symbols was checked
     also_disagreeing: tuple[str, ...] = ()  # at the other points, or symbolically
+    sample: str = ""  # how the finite differences' parameters were chosen; "" for all
+
+    @property
+    def sampled(self) -> tuple[ParameterCheck, ...]:
+        """The parameters with a finite difference."""
+        return tuple(p for p in self.parameters if p.fd is not None)
 
     @property
     def disagreeing(self) -> tuple[str, ...]:
@@ -121,23 +134,29 @@ SYMBOL_SEEDS = (1, 2, 3)  # a network that keeps symbols is checked at these ran
 
 
 def verify(
-    network: Network, *, steps: int = 3, tolerance: VerifyTolerance | None = None
+    network: Network,
+    *,
+    steps: int = 3,
+    tolerance: VerifyTolerance | None = None,
+    every: bool = False,
 ) -> VerifyReport:
-    """Every gradient three ways. Symbols without a number in ``values:`` are checked at
+    """Every gradient three ways (finite differences on a sample of a large network's
+    parameters unless ``every``). Symbols without a number in ``values:`` are checked at
     seeded random values (0.1 to 0.9) and, symbolically, against sympy.diff of the cost."""
     tol = tolerance or VerifyTolerance()
     missing = sorted(free_symbols(network) - {name for name, _ in network.values})
+    run = partial(_verify_numbers, steps=steps, tol=tol, every=every)
     if not missing:
-        return _verify_numbers(network, steps=steps, tol=tol)
+        return run(network)
     points = [_with_values(network, missing, seed) for seed in SYMBOL_SEEDS]
-    reports = [_verify_numbers(point, steps=steps, tol=tol) for point in points]
+    reports = [run(point) for point in points]
     chosen = ", ".join(f"{k} = {v:.4f}" for k, v in points[0].values if k in missing)
     others = [
         f"{n} (seed {s})"
         for r, s in zip(reports[1:], SYMBOL_SEEDS[1:], strict=True)
         for n in r.disagreeing
     ]
-    wrong = _symbolic_disagreements(network)
+    wrong = symbolic_disagreements(network)
     verdict = "all agree" if not others else "see below"
     notes = (
         f"Symbols at seeded random values: {chosen}; "
@@ -154,51 +173,25 @@ def _with_values(network: Network, missing: list[str], seed: int) -> Network:
     return replace(network, values=(*network.values, *drawn))
 
 
-def _symbolic_disagreements(network: Network) -> tuple[str, ...]:
-    """Parameters written as symbols whose chain-rule gradient is not sympy.diff of the fully
-    composed cost (forward values kept by name are substituted back first)."""
-    d = derive(replace(network, values=()), carry="exact")
-    composed = _composer(d)
-    cost = composed(d["C"].value)
-    out = []
-    for name in d.parameters:
-        symbol = d[name].value
-        if isinstance(symbol, sp.Symbol) and symbol.name == name:
-            difference = composed(d[gradient(name)].value) - sp.diff(cost, symbol)
-            if sp.simplify(difference) != 0:
-                out.append(f"{name} (symbolic)")
-    return tuple(out)
-
-
-def _composer(d: Derivation) -> Callable[[sp.Expr], sp.Expr]:
-    """Replaces, to a fixed point, each forward value kept by its name by that value."""
-    kept = {sp.Symbol(q.name): q.value for q in d.quantities.values() if q.opaque}
-
-    def compose(expr: sp.Expr) -> sp.Expr:
-        for _ in range(len(kept) + 1):
-            if not expr.free_symbols & kept.keys():
-                break
-            expr = expr.xreplace(kept)
-        return expr
-
-    return compose
-
-
-def _verify_numbers(network: Network, *, steps: int, tol: VerifyTolerance) -> VerifyReport:
+def _verify_numbers(
+    network: Network, *, steps: int, tol: VerifyTolerance, every: bool
+) -> VerifyReport:
     model = model_from_network(network)  # raises a clear error when a symbol has no number
     lr = number(
         network.learning_rate, dict(network.values), source=network.source, place="learning_rate"
     )
     x, y = examples(network)
-    derivation = derive(network, carry="exact")
+    derivation = _derive_step(network, 1, steps=steps)  # also the trajectory's first step
     names = derivation.parameters
+    layers = [derivation.layer_of(name) for name in names]
     sym = [_value(derivation, gradient(name)) for name in names]
     num = _flat_gradient(model, x, y)
-    fd = finite_differences(model, x, y, h=tol.h)
+    chosen = None if every or len(names) <= SAMPLE_ABOVE else sample(layers)
+    fd = finite_differences(model, x, y, h=tol.h, indices=chosen)
     checks = tuple(
         ParameterCheck(
             name,
-            derivation.layer_of(name),
+            layers[i],
             sym[i],
             num[i],
             fd[i],
@@ -206,9 +199,11 @@ def _verify_numbers(network: Network, *, steps: int, tol: VerifyTolerance) -> Ve
         )
         for i, name in enumerate(names)
     )
-    trajectory = _trajectory(network, model, (x, y), lr=lr, steps=steps, tol=tol)
+    trajectory = _trajectory(derivation, model, (x, y), lr=lr, steps=steps, tol=tol)
     notes = (LOG_DOMAIN_NOTE,) if saturated(model, x) else ()
-    return VerifyReport(network.title, checks, _summaries(checks), trajectory, tol, notes)
+    how = "" if chosen is None else sample_note(len(chosen), len(names))
+    summaries = _summaries(checks, network)
+    return VerifyReport(network.title, checks, summaries, trajectory, tol, notes, sample=how)
 
 
 def _value(derivation: Derivation, name: str) -> float:
@@ -232,13 +227,8 @@ def _flat_gradient(model: NumpyModel, x: Array, y: Array) -> list[float]:
     return [float(v) for v in np.concatenate(parts)]
 
 
-def unflatten(model: NumpyModel, flat: Array) -> NumpyModel:
-    """A copy of ``model`` holding the parameters ``flat`` (in NumpyModel.flat order)."""
-    return model.unflatten(flat)
-
-
 def _trajectory(
-    network: Network,
+    first: Derivation,
     model: NumpyModel,
     data: tuple[Array, Array],
     *,
@@ -246,14 +236,16 @@ def _trajectory(
     steps: int,
     tol: VerifyTolerance,
 ) -> tuple[TrajectoryStep, ...]:
-    """K full-batch gradient-descent steps: SymPy's new_w values against NumPy's update."""
-    names = derive(network).parameters
-    numeric, symbolic, out = model.copy(), network, []
+    """K full-batch gradient-descent steps: SymPy's new_w values against NumPy's update. The
+    first step's derivation is the one whose gradients were checked; each later step derives
+    the network the step before moved to."""
+    names = first.parameters
+    numeric, symbolic, out = model.copy(), first.network, []
     for k in range(1, steps + 1):
-        derivation = _derive_step(symbolic, k, steps=steps)
+        derivation = first if k == 1 else _derive_step(symbolic, k, steps=steps)
         new = np.array([_value(derivation, _moved(derivation, n)) for n in derivation.parameters])
         symbolic = replace(
-            with_model(symbolic, unflatten(model, new)), velocities=_velocities(derivation)
+            with_model(symbolic, model.unflatten(new)), velocities=_velocities(derivation)
         )
         step(numeric, *data, lr)
         got = numeric.flat()
@@ -296,17 +288,18 @@ def _velocities(derivation: Derivation) -> tuple[tuple[str, float], ...]:
     return tuple((n, _value(derivation, v)) for n, v in after if v in derivation)
 
 
-def _summaries(checks: tuple[ParameterCheck, ...]) -> tuple[LayerSummary, ...]:
+def _summaries(checks: tuple[ParameterCheck, ...], network: Network) -> tuple[LayerSummary, ...]:
     out = []
     for layer in sorted({c.layer for c in checks}):
         mine = [c for c in checks if c.layer == layer]
         out.append(
             LayerSummary(
                 layer,
+                layer_label(network, layer),
                 max(abs(c.sympy - c.numpy) for c in mine),
                 max(rel(c.sympy, c.numpy) for c in mine),
-                max(abs(c.fd - c.numpy) for c in mine),
-                max(rel(c.fd, c.numpy) for c in mine),
+                max((abs(c.fd - c.numpy) for c in mine if c.fd is not None), default=0.0),
+                max((rel(c.fd, c.numpy) for c in mine if c.fd is not None), default=0.0),
             )
         )
     return tuple(out)
