@@ -141,12 +141,24 @@ def _given(d: Derivation, quantities: list[Quantity]) -> ByWidth:
     return ByWidth(lambda: layout(None), layout)
 
 
+_PRINTER: list[tuple[Derivation, TextPrinter]] = []  # the last derivation's, by identity
+
+
+def _numbers(d: Derivation) -> TextPrinter:
+    """The numbers printer of ``d``, made once, not once a step: its lookup lists the drawn
+    numbers of the whole network (13,000 on the digit network), which made 13,000 steps
+    quadratic."""
+    if not _PRINTER or _PRINTER[0][0] is not d:
+        _PRINTER[:] = [(d, TextPrinter(value_lookup(d)))]
+    return _PRINTER[0][1]
+
+
 def _cells(d: Derivation, q: Quantity) -> tuple[str, str, str]:
     """The formula over names, the same with numbers in, and the value."""
     expr = q.shown if q.shown is not None else q.formula
     if expr is None:  # a given value (chosen by --only) states no formula
         return "", "", value_text(q, d.decimals)
-    names, numbers = TextPrinter(display), TextPrinter(value_lookup(d))
+    names, numbers = TextPrinter(display), _numbers(d)
     value = value_text(q, d.decimals)
     note = exact_note(q, d.decimals)
     return names.doprint(expr), numbers.doprint(expr), value + (f"\n({note})" if note else "")

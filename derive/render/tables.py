@@ -121,13 +121,26 @@ class PlainTable:
         # line wider than the output goes on in the next (rich would crop it).
         width, newline = options.max_width, Segment.line()
         for line in self.text.splitlines():
-            for part in [line] if cell_len(line) <= width else chop_cells(line, width):
+            for part in _chop(line, width):
                 yield Segment(part)
                 yield newline
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         width = cell_len(self.text.split("\n", 2)[1])  # the header line: as wide as any
         return Measurement(width, width)
+
+
+def _chop(line: str, width: int) -> list[str]:
+    """``line`` in parts of at most ``width`` cells (a character a cell: sliced, which is ~100×
+    faster than rich's ``chop_cells``)."""
+    if len(line) <= width and line.isascii():
+        return [line]
+    cells = cell_len(line)
+    if cells <= width:
+        return [line]
+    if cells != len(line):  # wide characters: rich measures each
+        return chop_cells(line, width)
+    return [line[at : at + width] for at in range(0, len(line), width)]
 
 
 def _lines(cell: Cell) -> list[str]:

@@ -41,7 +41,19 @@ from ..train.backprop import NumpyModel, model_from_network, step
 from ..train.data import Array, examples, number
 from ..train.stable import LOG_DOMAIN_NOTE, saturated, stable_gradients
 from ..train.weights import with_model
-from .differences import SAMPLE_ABOVE, finite_differences, sample, sample_note
+from .differences import (
+    SAMPLE_ABOVE as SAMPLE_ABOVE,
+)
+from .differences import (
+    finite_differences as finite_differences,
+)
+from .differences import (
+    sample as sample,
+)
+from .differences import (
+    sample_note,
+    sampled_differences,
+)
 from .symbolic import symbolic_disagreements
 
 
@@ -187,7 +199,7 @@ def _verify_numbers(
     sym = [_value(derivation, gradient(name)) for name in names]
     num = _flat_gradient(model, x, y)
     chosen = None if every or len(names) <= SAMPLE_ABOVE else sample(layers)
-    fd = finite_differences(model, x, y, h=tol.h, indices=chosen)
+    fd = sampled_differences(model, x, y, h=tol.h, indices=chosen)
     checks = tuple(
         ParameterCheck(
             name,

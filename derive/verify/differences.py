@@ -32,11 +32,17 @@ def sample(layers: list[int]) -> list[int]:
     return sorted(chosen)
 
 
-def finite_differences(
-    model: NumpyModel, x: Array, y: Array, *, h: float, indices: Sequence[int] | None = None
+def finite_differences(model: NumpyModel, x: Array, y: Array, *, h: float) -> list[float]:
+    """Every parameter's central difference (``sampled_differences`` of them all)."""
+    every = sampled_differences(model, x, y, h=h, indices=None)
+    return [d for d in every if d is not None]
+
+
+def sampled_differences(
+    model: NumpyModel, x: Array, y: Array, *, h: float, indices: Sequence[int] | None
 ) -> list[float | None]:
     """Central differences (C(p + h) − C(p − h)) / 2h of the NumPy mean cost for the parameters
-    at ``indices`` (in ``NumpyModel.flat`` order; default all), None for the others. Each entry
+    at ``indices`` (in ``NumpyModel.flat`` order; None: all), None for the others. Each entry
     is moved in place and put back, not copied with the model. The cost is taken in the log
     domain (``stable_cost``): the trainer's clipped cost is flat where an output lies within
     1e-12 of 0 or 1."""
