@@ -193,3 +193,15 @@ def _doc_char(c: str) -> str:
     if c in _DOC_MATH:
         return _DOC_MATH[c]
     return c if " " <= c <= "~" and c not in _DOC_ACTIVE else r"\text{?}"
+
+
+def inline_name(name: str) -> str:
+    """A name as it reads inside a line of text or a label: ∂C/∂b_3 with a slash, not a tall
+    fraction."""
+    base, suffix = split_example(name)
+    parts = split_partial(base)
+    if parts is None:
+        return latex_name(name)
+    num, den = (latex_name(p) for p in parts)
+    text = rf"\partial {num}/\partial {den}"
+    return rf"({text})^{{{suffix}}}" if suffix else text

@@ -5,26 +5,14 @@ from __future__ import annotations
 
 import dataclasses
 
-from ...derivation.names import split_example, split_partial
 from ...derivation.quantity import Derivation
 from ...derivation.words import Sentence, Words
 from .blocks import Block, Cell, Equations, Math, Text
-from .names import latex_name
+from .names import inline_name
 
 
 def cells(sentence: Sentence) -> tuple[Cell, ...]:
     return tuple(Text(p) if isinstance(p, str) else Math(inline_name(p.name)) for p in sentence)
-
-
-def inline_name(name: str) -> str:
-    """A name as it reads inside a line of text: ∂C/∂b_3 with a slash, not a tall fraction."""
-    base, suffix = split_example(name)
-    parts = split_partial(base)
-    if parts is None:
-        return latex_name(name)
-    num, den = (latex_name(p) for p in parts)
-    text = rf"\partial {num}/\partial {den}"
-    return rf"({text})^{{{suffix}}}" if suffix else text
 
 
 def with_reasons(d: Derivation, blocks: list[Block]) -> list[Block]:

@@ -12,9 +12,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ...derivation.names import split_example, split_partial
 from ..document.math import NamePrinter
-from ..document.names import latex_name, latex_number, latex_text
+from ..document.names import inline_name, latex_number, latex_text
 from .scene import Circle, Formula, Line, Name, Number, Part, Plain, Scene, Text, drawn
 
 PREAMBLE = r"""\documentclass{article}
@@ -101,17 +100,6 @@ def _plain(part: Plain) -> str:
 def _number(part: Number) -> str:
     text = part.text.replace("−", "-")
     return f"${latex_number(text)}$" if _NUMBER.match(text) else latex_text(text)
-
-
-def inline_name(name: str) -> str:
-    """A name for a label: ∂C/∂w6 written on one line (\\partial C/\\partial w_{6})."""
-    base, suffix = split_example(name)
-    parts = split_partial(base)
-    if parts is None:
-        return latex_name(name)
-    num, den = (latex_name(p) for p in parts)
-    text = rf"\partial {num}/\partial {den}"
-    return rf"(\partial {num}/\partial {den})^{{{suffix}}}" if suffix else text
 
 
 _PARTS: dict[type, Callable[[Any], str]] = {
