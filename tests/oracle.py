@@ -3,22 +3,30 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import sympy as sp
 
 from derive.functions import ACTIVATIONS, COSTS
-from derive.spec.network import Network
+from derive.spec.network import Layer, Network
+
+Known = Mapping[Any, Any]  # parameter symbol → its number, for the parameters held fixed
 
 
-def composed_cost(network: Network) -> tuple[Any, list[Any]]:
+def composed_cost(
+    network: Network, known: Known | None = None, point: Known | None = None
+) -> tuple[Any, list[Any]]:
     """C(θ) as one SymPy expression in a symbol per parameter (weights then biases per layer;
-    one symbol for a layer's shared bias), with the L2 penalty (λ/2)·Σw² where there is one."""
+    one symbol for a layer's shared bias), with the L2 penalty (λ/2)·Σw² where there is one.
+    Parameters in ``known`` are their numbers instead of symbols."""
+    fixed = known or {}
     total = sp.S.Zero
     for example in network.examples:
-        total += example_cost(network, [sp.Float(v) for v in example.input], example.target)
+        inputs = [sp.Float(v) for v in example.input]
+        total += example_cost(network, inputs, example.target, known=fixed, point=point)
     params = parameter_symbols(network)
-    weights = [p for p in params if "_b" not in p.name]
+    weights = [fixed.get(p, p) for p in params if "_b" not in p.name]
     penalty = sp.Float(network.l2 or 0) / 2 * sp.Add(*[w**2 for w in weights])
     return total / len(network.examples) + penalty, params
 
@@ -32,21 +40,54 @@ def parameter_symbols(network: Network) -> list[Any]:
     return params
 
 
-def example_cost(network: Network, inputs: list[Any], target: tuple[Any, ...]) -> Any:
-    """One example's cost, composed through every layer (``inputs`` may be symbols)."""
+def example_cost(
+    network: Network,
+    inputs: list[Any],
+    target: tuple[Any, ...],
+    *,
+    known: Known | None = None,
+    point: Known | None = None,
+) -> Any:
+    """One example's cost, composed through every layer (``inputs`` may be symbols; with
+    ``point``, piecewise activations are resolved there, see ``_activate``)."""
+    fixed = known or {}
+
+    def param(name: str) -> Any:
+        symbol = sp.Symbol(name)
+        return fixed.get(symbol, symbol)
+
     a: list[Any] = list(inputs)
     for index, layer in enumerate(network.layers, start=1):
         zs = []
         for j, row in enumerate(layer.weights):
-            ws = [sp.Symbol(f"p_{index}_{j}_{k}") for k in range(len(row))]
+            ws = [param(f"p_{index}_{j}_{k}") for k in range(len(row))]
             z = sp.Add(*[w * ak for w, ak in zip(ws, a, strict=True)])
             if layer.biases is not None:  # a shared bias: the same symbol in every neuron
-                z += sp.Symbol(f"p_{index}_b{0 if layer.shared_bias else j}")
+                z += param(f"p_{index}_b{0 if layer.shared_bias else j}")
             zs.append(z)
-        act = ACTIVATIONS[layer.activation.name]
-        a = act.sympy(zs, layer.activation.param("slope", act.default_slope))
+        a = _activate(layer, zs, point)
     y = [sp.Float(v) for v in target]
     return COSTS[network.cost].sympy(a, y)
+
+
+def _activate(layer: Layer, zs: list[Any], point: Known | None) -> list[Any]:
+    """The layer's activation of ``zs``. With ``point`` (values of the symbols still in zs), a
+    piecewise activation takes the branch that holds there: the derivative at that point is
+    the same, and nesting whole Piecewise objects through layers took minutes to build."""
+    act = ACTIVATIONS[layer.activation.name]
+    slope = layer.activation.param("slope", act.default_slope)
+    if point is None:
+        return list(act.sympy(zs, slope))
+    us = [sp.Dummy(f"u{j}") for j in range(len(zs))]
+    at = {u: z.xreplace(point) for u, z in zip(us, zs, strict=True)}
+    back = dict(zip(us, zs, strict=True))
+    return [_branch(f, at).xreplace(back) for f in act.sympy(us, slope)]
+
+
+def _branch(expr: Any, at: Known) -> Any:
+    if not isinstance(expr, sp.Piecewise):
+        return expr
+    return next(value for value, condition in expr.args if bool(condition.xreplace(at)))
 
 
 def numbers(network: Network) -> list[float]:
@@ -58,23 +99,35 @@ def numbers(network: Network) -> list[float]:
 
 
 def diff_gradients(network: Network) -> list[float]:
-    """∂C/∂θ by sympy.diff of the composed cost, evaluated at the file's numbers."""
-    cost, params = composed_cost(network)
+    """∂C/∂θ by sympy.diff of the composed cost, evaluated at the file's numbers: for each
+    parameter, the cost composed with that one parameter a symbol and the others numbers
+    (every parameter a symbol at once made nested ReLUs take minutes)."""
+    params = parameter_symbols(network)
     at = {p: sp.Float(v, 30) for p, v in zip(params, numbers(network), strict=True)}
-    return [float(sp.diff(cost, p).xreplace(at)) for p in params]
+    out = []
+    for p in params:
+        others = {q: v for q, v in at.items() if q != p}
+        cost, _ = composed_cost(network, known=others, point={p: at[p]})
+        out.append(float(sp.diff(cost, p).xreplace({p: at[p]})))
+    return out
 
 
 def diff_input_gradients(network: Network) -> list[list[float]]:
     """∂Cₓ/∂x per example (each example's own cost, as explain --wrt-inputs names them), by
-    sympy.diff of the composed cost in symbols for the inputs."""
+    sympy.diff of the composed cost with that one input a symbol."""
     params = parameter_symbols(network)
     at = {p: sp.Float(v, 30) for p, v in zip(params, numbers(network), strict=True)}
+    x = sp.Symbol("x")
     out = []
     for example in network.examples:
-        xs = [sp.Symbol(f"x_{k}") for k in range(network.inputs)]
-        cost = example_cost(network, xs, example.target)
-        at_x = at | {x: sp.Float(v, 30) for x, v in zip(xs, example.input, strict=True)}
-        out.append([float(sp.diff(cost, x).xreplace(at_x)) for x in xs])
+        row = []
+        for k, value in enumerate(example.input):
+            inputs: list[Any] = [sp.Float(v, 30) for v in example.input]
+            inputs[k] = x
+            point = {x: sp.Float(value, 30)}
+            cost = example_cost(network, inputs, example.target, known=at, point=point)
+            row.append(float(sp.diff(cost, x).xreplace(point)))
+        out.append(row)
     return out
 
 

@@ -11,7 +11,6 @@ import math
 import os
 import shutil
 import subprocess
-import time
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from functools import cache, reduce
@@ -119,12 +118,9 @@ def test_user_text_is_escaped() -> None:
     assert 'alert(\\"x\\")' in dot
 
 
-def test_large_layers_are_elided_quickly() -> None:
+def test_large_layers_are_elided() -> None:
     d = derive(load_network(CASES / "3b1b-784-16-16-10.yaml"))
-    start = time.perf_counter()
     svg = draw(d, NetworkPicture())
-    seconds = time.perf_counter() - start
-    assert seconds < 5, f"drawing the 784-16-16-10 network took {seconds:.1f} s"
     texts = svg_texts(svg)
     assert {"⋮ 777 more", "⋮ 9 more", "⋮ 3 more"} <= set(texts)
     circles = ET.fromstring(svg.encode("utf-8")).findall(f"{SVG}circle")

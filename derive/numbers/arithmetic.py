@@ -46,6 +46,7 @@ __all__ = [
 
 WIDE_DIGITS = 30  # significant digits of the overflow-free second evaluation
 MAX_DIGITS = 5000  # working precision evalf may go up to (1 − σ(z) at z = 800 needs 350)
+FLOAT_SPAN = 700  # digits between the largest float and the smallest, with a margin
 CANCELLED = 1e-6  # a sum this much smaller than its largest term has lost 10 of 16 digits
 
 
@@ -101,8 +102,13 @@ class FloatArithmetic(Walker):
             exact = expr.xreplace(
                 {s: sp.Float(env[s.name], WIDE_DIGITS) for s in expr.free_symbols}
             )
+        # Where the float sum stands as the fallback, no float can need more than FLOAT_SPAN
+        # digits (terms up to 1e308, a result down to 1e-324): past that the sum is 0 as far
+        # as floats go (Σ_j ∂C/∂z_j of softmax is exactly 0), and evalf's climb to MAX_DIGITS
+        # took seconds a step.
+        most = FLOAT_SPAN if walked is not None else MAX_DIGITS
         try:  # strict: evalf raises rather than return digits it could not get right
-            wide = exact.evalf(WIDE_DIGITS, maxn=MAX_DIGITS, strict=True)
+            wide = exact.evalf(WIDE_DIGITS, maxn=most, strict=True)
         except PrecisionExhausted:
             if walked is not None:
                 return walked

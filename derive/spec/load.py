@@ -221,9 +221,7 @@ def _activation(reader: Reader, data: Any, path: Place) -> Activation:
         if "slope" in keys and name != "leaky_relu":  # accepted and ignored would mislead
             raise reader.fail((*path, "slope"), f"{name} takes no slope (only leaky_relu does)")
         params = tuple(
-            (key, reader.real(keys[key], (*path, key)))
-            for key in ("slope",)
-            if key in keys
+            (key, reader.real(keys[key], (*path, key))) for key in ("slope",) if key in keys
         )
         return Activation(name=name, params=params)
     return Activation(name=reader.name(data, path, choices=sorted(ACTIVATIONS), what="activation"))
