@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import gc
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -22,6 +23,7 @@ from ..spec.network import Entry, Network
 from ..spec.notation import Namer, free_symbols, frozen_names, namer_for, parameter_names
 from .compose import Composer
 from .example import ExampleChain
+from .lazy import Mean
 from .names import DATA_COST, ETA, gradient, per_example
 from .quantity import (
     AVERAGE,
@@ -30,6 +32,8 @@ from .quantity import (
     FORWARD,
     GIVEN,
     Derivation,
+    Formulas,
+    Kernel,
     Quantity,
     S,
     Section,
@@ -65,7 +69,26 @@ def derive(
         raise UsageError(f"{network.source} has no examples: to derive, add examples: [...]")
     builder = Builder(network, carry=carry, decimals=decimals, general=general, precision=precision)
     builder.wrt_inputs = wrt_inputs
-    return builder.run()
+    with _collector_paused():
+        return builder.run()
+
+
+def kernels_apply(arith: Arithmetic, exact: Arithmetic | None) -> bool:
+    """Plain float64 with nothing beside it: the one arithmetic the kernels of lazy.py mirror."""
+    return type(arith) is FloatArithmetic and exact is None
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while the quantities are made: it would otherwise scan the
+    growing heap again and again (about half the time on the 784 network), finding nothing."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 class Builder:
@@ -102,6 +125,7 @@ class Builder:
         if shadow:
             self.exact = FloatArithmetic(wide=True, compose=self.composer)
         self.carry, self.decimals = carry, decimals
+        self.fast = kernels_apply(self.arith, self.exact)
         self.q: dict[str, Quantity] = {}
         self.env: dict[str, Value] = {}
         self.exact_env: dict[str, Value] = {}
@@ -158,11 +182,13 @@ class Builder:
         self.alias_of.update(dict.fromkeys(aliases, name))
         if numbered:
             self.step += 1
+        chain = meta.pop("chain", None)
         self.q[name] = Quantity(
             name,
             section,
             formula,
             value,
+            _chain=chain,
             exact=exact,
             aliases=aliases,
             step=self.step if numbered else None,
@@ -170,6 +196,32 @@ class Builder:
             note=note,
             **meta,
         )
+
+    def define_lazy(
+        self,
+        name: str,
+        section: Section,
+        make: Callable[[], Formulas],
+        kernel: Kernel,
+        *,
+        numbered: bool = False,
+        **meta: Any,  # layer=, example= of Quantity
+    ) -> None:
+        """``define`` with the formula built on first use. In float arithmetic ``kernel`` gives
+        the value the walker would give ``make()``'s formula, operation for operation; it
+        returns None where that evaluation would look twice (overflow, cancellation), and the
+        step is then defined in full, as are all steps in the other arithmetics."""
+        value = kernel(self.env) if self.fast else None
+        if value is None:
+            formula, chain = make()
+            self.define(name, section, formula, numbered=numbered, chain=chain, **meta)
+            return
+        self.composer.deferred(name, make)
+        self.env[name] = value
+        if numbered:
+            self.step += 1
+        step = self.step if numbered else None
+        self.q[name] = Quantity(name, section, value=value, step=step, make=make, **meta)
 
     @contextmanager
     def _naming(self, name: str) -> Iterator[None]:
@@ -272,13 +324,9 @@ class Builder:
             return
         n = len(self.net.examples)
         for name, _ in self.params:
-            terms = [S(self.sfx(gradient(name), e)) for e in range(n)]
-            self.define(
-                self.weight_gradient(name),
-                AVERAGE,
-                ordered_mul(sp.Rational(1, n), ordered_add(*terms)),
-                numbered=True,
-            )
+            terms = tuple(self.sfx(gradient(name), e) for e in range(n))
+            mean = Mean(terms)  # (1/n)·Σ
+            self.define_lazy(self.weight_gradient(name), AVERAGE, mean, mean.kernel, numbered=True)
 
     def weight_gradient(self, name: str) -> str:
         """The name the chain rule gives ``name``'s gradient: ∂C0/∂w for a regularized weight."""

@@ -9,40 +9,24 @@ from typing import Any, Protocol
 import sympy as sp
 
 from ..functions import ACTIVATIONS, COSTS, activation_derivative, tidy
-from ..spec.network import Entry, Network
 from ..spec.notation import Namer
+from .lazy import PartialProduct, Term, WeightedSum, term
 from .names import DATA_COST, data_gradient, partial
-from .quantity import BACKWARD, COST, FORWARD, LayerParameters, S, Section, ordered_add, ordered_mul
+from .quantity import BACKWARD, COST, FORWARD, S, ordered_add, ordered_mul
+from .updates import Definer
 
 
-class Recorder(Protocol):
+class Recorder(Definer, Protocol):
     """Where an example's quantities go: names them, evaluates and records them in order."""
 
-    @property
-    def net(self) -> Network: ...
     @property
     def namer(self) -> Namer: ...
     @property
     def many(self) -> bool: ...
     @property
-    def layer_params(self) -> dict[int, LayerParameters]: ...
-    @property
-    def regularized(self) -> bool: ...
-    @property
     def wrt_inputs(self) -> bool: ...
     def sfx(self, name: str, example: int) -> str: ...
     def writes_o_minus_y(self, layer: int, example: int) -> bool: ...
-    def given(self, name: str, entry: Entry, **meta: Any) -> None: ...
-    def define(
-        self,
-        name: str,
-        section: Section,
-        formula: sp.Expr,
-        *,
-        numbered: bool = False,
-        aliases: tuple[str, ...] = (),
-        **meta: Any,
-    ) -> None: ...
 
 
 class ExampleChain:
@@ -52,9 +36,9 @@ class ExampleChain:
         self.b = builder
         self.e = index
         self.ex = builder.net.examples[index]
-        # z's terms by the symbol they hold: ∂z/∂w and ∂z/∂O are sympy.diff of that one term
-        # (linearity), which keeps wide layers fast
-        self.z_terms: dict[str, dict[str, sp.Expr]] = {}
+        # z's terms (the names multiplied: w, O; or b) by the symbol they hold: ∂z/∂w and ∂z/∂O
+        # are sympy.diff of that one term (linearity), which keeps wide layers fast
+        self.z_terms: dict[str, dict[str, Term]] = {}
         self.cost_expr: sp.Expr = sp.S.Zero
 
     def n(self, name: str) -> str:
@@ -76,15 +60,14 @@ class ExampleChain:
         for l, layer in enumerate(b.net.layers, start=1):
             group = b.layer_params[l]
             for j, row in enumerate(group.weights):
-                terms = [ordered_mul(S(w), S(self.act(l - 1, k))) for k, w in enumerate(row)]
-                bias = group.bias(j)
-                terms += [S(bias)] if bias else []
-                by_symbol = {w: t for w, t in zip(row, terms, strict=False)}
-                by_symbol.update((self.act(l - 1, k), t) for k, t in enumerate(terms[: len(row)]))
-                if bias:
-                    by_symbol[bias] = terms[-1]
-                self.z_terms[self.z(l, j)] = by_symbol
-                b.define(self.z(l, j), FORWARD, ordered_add(*terms), layer=l, **meta)
+                zname, bias = self.z(l, j), group.bias(j)
+                factors: list[Term] = [(w, self.act(l - 1, k)) for k, w in enumerate(row)]
+                factors += [(bias,)] if bias else []
+                by_symbol = {f[0]: f for f in factors}
+                by_symbol.update((f[1], f) for f in factors[: len(row)])
+                self.z_terms[zname] = by_symbol
+                z_sum = WeightedSum(factors)
+                b.define_lazy(zname, FORWARD, z_sum, z_sum.kernel, layer=l, **meta)
             act = ACTIVATIONS[layer.activation.name]
             zs = [S(self.z(l, j)) for j in range(layer.size)]
             outs = act.sympy(zs, layer.activation.param("slope", act.default_slope))
@@ -181,13 +164,18 @@ class ExampleChain:
         self.step(self.p("C", z), formula, l, chain=chain, aliases=aliases)
 
     def d_weights(self, l: int, j: int) -> None:
-        """∂C/∂w = ∂C/∂z_j · ∂z_j/∂w for each weight into neuron j."""
-        z, zname = self.b.namer.z(l, j), self.z(l, j)
-        dz = S(self.p("C", z))
-        for w in self.weight_names(l, j):
-            local = self.local(zname, w)
-            chain = ordered_mul(dz, S(self.p(z, w)))
-            self.step(self.weight_gradient(w), ordered_mul(dz, local), l, chain=chain)
+        """∂C/∂w = ∂C/∂z_j · ∂z_j/∂w for each weight into neuron j (∂z_j/∂w is the input the
+        weight multiplies, so the value is a product of two earlier values)."""
+        z, zname, dz = self.b.namer.z(l, j), self.z(l, j), self.p("C", self.b.namer.z(l, j))
+        ex = self.e + 1 if self.b.many else None
+        for k, w in enumerate(self.weight_names(l, j)):
+            step = PartialProduct(
+                dz=dz, local=self.local, z=zname, w=w, dz_dw=self.p(z, w), wrt=self.act(l - 1, k)
+            )
+            name = self.weight_gradient(w)
+            self.b.define_lazy(
+                name, BACKWARD, step, step.kernel, numbered=True, layer=l, example=ex
+            )
 
     def weight_gradient(self, w: str) -> str:
         """∂C/∂w of this example, or ∂C0/∂w when a regularization step adds λ·w after it."""
@@ -212,7 +200,7 @@ class ExampleChain:
 
     def local(self, z: str, wrt: str) -> sp.Expr:
         """∂z/∂wrt by sympy.diff of the one term of z that holds ``wrt``."""
-        return _term_derivative(self.z_terms[z][wrt], S(wrt))
+        return _term_derivative(term(self.z_terms[z][wrt]), S(wrt))
 
     def weight_names(self, l: int, j: int) -> list[str]:
         return list(self.b.layer_params[l].weights[j])

@@ -9,7 +9,7 @@ Values are computed as each quantity is defined, in the chosen arithmetic
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import Final, Literal
@@ -57,14 +57,23 @@ def _plain(arg: object) -> bool:
     return type(arg) in (sp.Symbol, sp.Mul, sp.Add, sp.Pow) or isinstance(arg, sp.Number)
 
 
-@dataclass(frozen=True)
+Formulas = tuple[sp.Expr, sp.Expr | None]  # a step's formula and its chain rule
+# a step's float64 value from earlier values, or None where only its formula will do
+Kernel = Callable[[Mapping[str, Value]], float | None]
+
+
+@dataclass(frozen=True, slots=True)  # slots: a mini-batch of the 784 network holds 10⁵ of them
 class Quantity:
+    """One named value of the derivation. ``formula`` and ``chain`` may be built on first use
+    (``make``): on a large network most steps are never shown, and building their SymPy
+    trees was most of the time (see docs/scale.md)."""
+
     name: str
     section: Section
-    formula: sp.Expr | None = None  # over names of earlier quantities; None for given values
+    _formula: sp.Expr | None = None  # over names of earlier quantities; None for given values
     value: Value = None
     shown: sp.Expr | None = None  # display form where it differs from the formula: σ(z0)
-    chain: sp.Expr | None = None  # the general chain rule over partial-derivative names
+    _chain: sp.Expr | None = None  # the general chain rule over partial-derivative names
     exact: Value = None  # the exact value, kept beside a hand-rounded one
     step: int | None = None
     aliases: tuple[str, ...] = ()  # other names for the same value: dC/db3 for dC/dz3
@@ -72,6 +81,27 @@ class Quantity:
     layer: int | None = None
     opaque: bool = False  # symbolic forward value that later formulas see by its name
     note: str | None = None  # hand rounding: which values this step carried at more decimals
+    make: Callable[[], Formulas] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def formula(self) -> sp.Expr | None:
+        if self.make is not None:
+            self._build()
+        return self._formula
+
+    @property
+    def chain(self) -> sp.Expr | None:
+        if self.make is not None:
+            self._build()
+        return self._chain
+
+    def _build(self) -> None:
+        assert self.make is not None
+        formula, chain = self.make()
+        # frozen to its users; filling in what was deferred changes no observable value
+        object.__setattr__(self, "_formula", formula)
+        object.__setattr__(self, "_chain", chain)
+        object.__setattr__(self, "make", None)
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,13 @@ A frozen parameter keeps its gradient (a true partial derivative) but gets no up
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Protocol
 
 import sympy as sp
 
 from ..spec.network import Entry, Network
+from .lazy import Descent
 from .names import (
     DATA_COST,
     ETA,
@@ -26,7 +28,17 @@ from .names import (
     updated,
     velocity,
 )
-from .quantity import COST, REGULARIZATION, UPDATE, LayerParameters, S, Section, ordered_add
+from .quantity import (
+    COST,
+    REGULARIZATION,
+    UPDATE,
+    Formulas,
+    Kernel,
+    LayerParameters,
+    S,
+    Section,
+    ordered_add,
+)
 from .quantity import ordered_mul as mul
 
 
@@ -50,6 +62,16 @@ class Definer(Protocol):
         *,
         numbered: bool = False,
         aliases: tuple[str, ...] = (),
+        **meta: Any,
+    ) -> None: ...
+    def define_lazy(
+        self,
+        name: str,
+        section: Section,
+        make: Callable[[], Formulas],
+        kernel: Kernel,
+        *,
+        numbered: bool = False,
         **meta: Any,
     ) -> None: ...
 
@@ -110,10 +132,11 @@ class Updates:
         for p, _ in self.params:
             if p in self.b.frozen:
                 continue
-            step = mul(S(ETA), S(gradient(p)))
             if not momentum:
-                self.b.define(updated(p), UPDATE, ordered_add(S(p), -step))
+                descent = Descent(p)
+                self.b.define_lazy(updated(p), UPDATE, descent, descent.kernel)
                 continue
+            step = mul(S(ETA), S(gradient(p)))
             v, new_v = velocity(p), updated(velocity(p))
             self.b.define(new_v, UPDATE, ordered_add(mul(S(MU), S(v)), -step))
             self.b.define(updated(p), UPDATE, ordered_add(S(p), S(new_v)))

@@ -15,12 +15,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from functools import cached_property, lru_cache
 from typing import Protocol
 
 from .network import Entry, Network
 
 
 class Namer(Protocol):
+    """How a notation names things; each is a frozen dataclass, so hashable (a cache key)."""
+
+    def __hash__(self) -> int: ...
     def weight(self, layer: int, j: int, k: int) -> str: ...
     def bias(self, layer: int, j: int) -> str: ...
     def z(self, layer: int, j: int) -> str: ...
@@ -67,9 +71,12 @@ class _Layered:
     letter: str
     shared: tuple[bool, ...] = ()  # per layer, the input's first: one bias for the layer
 
+    @cached_property
+    def _joiner(self) -> str:
+        return "_" if max(self.sizes) + self.start > 10 else ""
+
     def _idx(self, *indices: int) -> str:
-        wide = max(self.sizes) + self.start > 10
-        return ("_" if wide else "").join(str(self.start + i) for i in indices)
+        return self._joiner.join(str(self.start + i) for i in indices)
 
     def weight(self, layer: int, j: int, k: int) -> str:
         return f"w{layer + 1}_{self._idx(j, k)}"
@@ -132,7 +139,8 @@ def namer_for(network: Network) -> Namer:
     return _Flat(sizes, n.start, n.activation, counts)
 
 
-def parameter_names(network: Network, namer: Namer) -> list[tuple[str, Entry]]:
+@lru_cache(maxsize=16)  # loading, checking and deriving a network each ask (13,002 names)
+def parameter_names(network: Network, namer: Namer) -> tuple[tuple[str, Entry], ...]:
     """Every weight and bias in naming order, with its entry (a number or a free symbol).
 
     A parameter written as a symbol name in the file (``weights: [[w]]``) is called by that name.
@@ -144,7 +152,7 @@ def parameter_names(network: Network, namer: Namer) -> list[tuple[str, Entry]]:
                 out.append((_own_name(entry, namer.weight(layer_index, j, k)), entry))
         for j, entry in enumerate(layer.biases or ()):
             out.append((_own_name(entry, namer.bias(layer_index, j)), entry))
-    return out
+    return tuple(out)
 
 
 def free_symbols(network: Network) -> set[str]:
