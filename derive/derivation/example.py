@@ -59,9 +59,10 @@ class ExampleChain:
             b.given(self.n(namer.target(j)), entry, **meta)
         for l, layer in enumerate(b.net.layers, start=1):
             group = b.layer_params[l]
+            inputs = [self.act(l - 1, k) for k in range(b.net.sizes[l - 1])]  # one string each
             for j, row in enumerate(group.weights):
                 zname, bias = self.z(l, j), group.bias(j)
-                factors: list[Term] = [(w, self.act(l - 1, k)) for k, w in enumerate(row)]
+                factors: list[Term] = [(w, inputs[k]) for k, w in enumerate(row)]
                 factors += [(bias,)] if bias else []
                 by_symbol = {f[0]: f for f in factors}
                 by_symbol.update((f[1], f) for f in factors[: len(row)])
@@ -168,9 +169,10 @@ class ExampleChain:
         weight multiplies, so the value is a product of two earlier values)."""
         z, zname, dz = self.b.namer.z(l, j), self.z(l, j), self.p("C", self.b.namer.z(l, j))
         ex = self.e + 1 if self.b.many else None
-        for k, w in enumerate(self.weight_names(l, j)):
+        terms = self.z_terms[zname]
+        for w in self.weight_names(l, j):
             step = PartialProduct(
-                dz=dz, local=self.local, z=zname, w=w, dz_dw=self.p(z, w), wrt=self.act(l - 1, k)
+                dz=dz, local=self.local, z=zname, w=w, dz_dw=self.p(z, w), wrt=terms[w][1]
             )
             name = self.weight_gradient(w)
             self.b.define_lazy(
