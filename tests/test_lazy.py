@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import sympy as sp
 
-import derive.derivation.build as build
+import derive.derivation.lazy as lazy
 from derive import derive, load_network
 from derive.derivation.lazy import Descent, Mean, PartialProduct, WeightedSum
 from derive.derivation.quantity import Derivation, S
@@ -45,7 +45,7 @@ def _everything(d: Derivation) -> list[tuple[Any, ...]]:
 def _formulas_first(monkeypatch: pytest.MonkeyPatch, network: Network) -> Derivation:
     """The same derivation with every formula built and evaluated as it is defined."""
     with monkeypatch.context() as m:
-        m.setattr(build, "kernels_apply", lambda arith, exact: False)
+        m.setattr(lazy, "kernels_apply", lambda arith, exact: False)
         return derive(network)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -21,6 +20,7 @@ from ..numbers.arithmetic import (
 )
 from ..spec.network import Entry, Network
 from ..spec.notation import Namer, free_symbols, frozen_names, namer_for, parameter_names
+from . import lazy
 from .compose import Composer
 from .example import ExampleChain
 from .lazy import Mean
@@ -41,6 +41,7 @@ from .quantity import (
     ordered_mul,
     parameters_by_layer,
 )
+from .targets import sum_to_one_note, summing_to_one
 from .updates import Updates
 
 
@@ -69,26 +70,8 @@ def derive(
         raise UsageError(f"{network.source} has no examples: to derive, add examples: [...]")
     builder = Builder(network, carry=carry, decimals=decimals, general=general, precision=precision)
     builder.wrt_inputs = wrt_inputs
-    with _collector_paused():
+    with lazy.collector_paused():
         return builder.run()
-
-
-def kernels_apply(arith: Arithmetic, exact: Arithmetic | None) -> bool:
-    """Plain float64 with nothing beside it: the one arithmetic the kernels of lazy.py mirror."""
-    return type(arith) is FloatArithmetic and exact is None
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector off while the quantities are made: it would otherwise scan the
-    growing heap again and again (about half the time on the 784 network), finding nothing."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 class Builder:
@@ -125,7 +108,7 @@ class Builder:
         if shadow:
             self.exact = FloatArithmetic(wide=True, compose=self.composer)
         self.carry, self.decimals = carry, decimals
-        self.fast = kernels_apply(self.arith, self.exact)
+        self.fast = lazy.kernels_apply(self.arith, self.exact)
         self.q: dict[str, Quantity] = {}
         self.env: dict[str, Value] = {}
         self.exact_env: dict[str, Value] = {}
@@ -135,7 +118,7 @@ class Builder:
         self.layer_params = parameters_by_layer(network, (name for name, _ in self.params))
         self.distribution_cost = COSTS[network.cost].distribution
         self.distribution = symbolic and self.distribution_cost
-        self.sum_to_one = self._summing_to_one() if self.distribution_cost else frozenset()
+        self.sum_to_one = summing_to_one(network) if self.distribution_cost else frozenset()
         self.assumptions: list[str] = []
         self.wrt_inputs = False
         self.regularized = network.l2 is not None
@@ -256,23 +239,8 @@ class Builder:
                 if sp.count_ops(candidate) < sp.count_ops(best):
                     best = candidate
         if best is not value and not self.assumptions:
-            self.assumptions.append(self._sum_to_one_note())
+            self.assumptions.append(sum_to_one_note(self.net))
         return best
-
-    def _summing_to_one(self) -> frozenset[int]:
-        """Examples whose targets sum to one: declared (one_hot: true), or their numbers do
-        (written, or given in values:). Only for them may a derivation use Σ y = 1."""
-        out = set()
-        for e, ex in enumerate(self.net.examples):
-            numbers = [self.symbol_values.get(t) if isinstance(t, str) else t for t in ex.target]
-            known = [n for n in numbers if n is not None]
-            if self.net.one_hot or (len(known) == len(numbers) and abs(sum(known) - 1.0) <= 1e-12):
-                out.add(e)
-        return frozenset(out)
-
-    def _sum_to_one_note(self) -> str:
-        why = "declared one_hot" if self.net.one_hot else "their numbers sum to one"
-        return f"Σ y = 1: each example's targets sum to one ({why}), used to simplify ∂C/∂z"
 
     def writes_o_minus_y(self, layer: int, example: int) -> bool:
         """By hand, softmax with cross-entropy gives ∂C/∂z_j = O_j − y_j where the targets sum

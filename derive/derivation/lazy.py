@@ -12,16 +12,36 @@ step in full. Kernels run only in plain float64 arithmetic (``Builder.fast``).
 
 from __future__ import annotations
 
+import gc
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 
 import sympy as sp
 
-from ..numbers.arithmetic import CANCELLED, Value
+from ..numbers.arithmetic import CANCELLED, Arithmetic, FloatArithmetic, Value
 from .names import ETA, gradient
 from .quantity import Formulas, S, ordered_add, ordered_mul
 
 Term = tuple[str, ...]  # a term of z by its factors' names: (w, O), or (b,) for a bias
+
+
+def kernels_apply(arith: Arithmetic, exact: Arithmetic | None) -> bool:
+    """Plain float64 with nothing beside it: the one arithmetic the kernels mirror."""
+    return type(arith) is FloatArithmetic and exact is None
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while the quantities are made: it would otherwise scan the
+    growing heap again and again (about half the time on the 784 network), finding nothing."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def term(factors: Term) -> sp.Expr:
