@@ -24,12 +24,12 @@ DIGITS = ROOT / "cases" / "3b1b-784-16-16-10.yaml"
 CHILD = """
 import dataclasses, random, sys
 from derive.spec.network import Activation, Example, Layer, Network
-import derive.derivation.lazy as lazy
+import derive.derivation.build as build
 from derive import derive, load_network
 
 source, examples, carry, eager = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4] == "1"
 if eager:  # every formula built as it is defined: the derivation before the lazy steps
-    lazy.kernels_apply = lambda arith, exact: False
+    build.ops_for = lambda arith, exact: None
 if source.endswith(".yaml"):
     network = load_network(source)
 else:

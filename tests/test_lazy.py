@@ -7,17 +7,19 @@ import dataclasses
 import itertools
 import math
 import random
-from pathlib import Path
+from decimal import Decimal
 from typing import Any
 
 import pytest
 import sympy as sp
 
-import derive.derivation.lazy as lazy
+import derive.derivation.build as build
 from derive import derive, load_network
 from derive.derivation.lazy import Descent, Mean, PartialProduct, WeightedSum
+from derive.derivation.ops import FLOAT, Declined, HandOps
 from derive.derivation.quantity import Derivation, S
 from derive.errors import DeriveError
+from derive.numbers.arithmetic import DecimalArithmetic
 from derive.spec.network import Activation, Example, Layer, Network
 
 from .conftest import CASES
@@ -33,6 +35,8 @@ def _everything(d: Derivation) -> list[tuple[Any, ...]]:
             sp.srepr(q.chain),
             sp.srepr(q.shown),
             repr(q.value),  # repr: -0.0 and 0.0 differ, and so would the last bit of a float
+            repr(q.exact),  # beside hand-rounded values
+            q.note,
             q.step,
             q.aliases,
             q.layer,
@@ -42,32 +46,33 @@ def _everything(d: Derivation) -> list[tuple[Any, ...]]:
     ]
 
 
-def _formulas_first(monkeypatch: pytest.MonkeyPatch, network: Network) -> Derivation:
+def _formulas_first(monkeypatch: pytest.MonkeyPatch, network: Network, carry: str) -> Derivation:
     """The same derivation with every formula built and evaluated as it is defined."""
     with monkeypatch.context() as m:
-        m.setattr(lazy, "kernels_apply", lambda arith, exact: False)
-        return derive(network)
+        m.setattr(build, "ops_for", lambda arith, exact: None)
+        return derive(network, carry=carry)  # type: ignore[arg-type]
 
 
-def _exact_cases() -> list[str]:
-    names = []
+def _cases() -> list[tuple[str, str]]:
+    """(case, carry) for every case each carry can derive without options."""
+    out = []
     for path in sorted(CASES.glob("*.yaml")):
-        if path.name.endswith(".answers.yaml"):
-            continue
-        try:
-            derive(load_network(path))
-        except DeriveError:  # a file that needs options (symbols without values, ...)
-            continue
-        names.append(path.stem)
-    return names
+        for carry in ("exact", "rounded"):
+            try:
+                derive(load_network(path), carry=carry)
+            except DeriveError:  # an answers file, symbols without values, ...
+                continue
+            out.append((path.stem, carry))
+    return out
 
 
-@pytest.mark.parametrize("case", _exact_cases())
+@pytest.mark.parametrize(("case", "carry"), _cases())
 def test_kernels_give_the_formulas_values_bit_for_bit(
-    case: str, monkeypatch: pytest.MonkeyPatch
+    case: str, carry: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     network = load_network(CASES / f"{case}.yaml")
-    assert _everything(derive(network)) == _everything(_formulas_first(monkeypatch, network))
+    fast = derive(network, carry=carry)  # type: ignore[arg-type]
+    assert _everything(fast) == _everything(_formulas_first(monkeypatch, network, carry))
 
 
 def _network(sizes: tuple[int, ...], *, examples: int, act: str, seed: int) -> Network:
@@ -88,13 +93,15 @@ def _network(sizes: tuple[int, ...], *, examples: int, act: str, seed: int) -> N
     return Network("random", sizes[0], layers, rows, "half_squared_error")
 
 
+@pytest.mark.parametrize("carry", ["exact", "rounded"])
 @pytest.mark.parametrize("act", ["sigmoid", "tanh", "relu"])
 def test_random_mini_batches_agree_with_the_formulas(
-    act: str, monkeypatch: pytest.MonkeyPatch
+    act: str, carry: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for seed in range(3):
         network = _network((4, 5, 3), examples=3, act=act, seed=seed)
-        fast, slow = derive(network), _formulas_first(monkeypatch, network)
+        fast = derive(network, carry=carry)  # type: ignore[arg-type]
+        slow = _formulas_first(monkeypatch, network, carry)
         assert _everything(fast) == _everything(slow)
 
 
@@ -112,14 +119,32 @@ def test_a_sum_that_cancels_is_evaluated_again_at_more_digits() -> None:
 
 
 def test_kernels_decline_where_the_walker_would_look_again() -> None:
-    both = (("w", "x"), ("v", "u"))
-    assert WeightedSum(list(both)).kernel({"w": 1e200, "x": 1e200, "v": 1.0, "u": 1.0}) is None
-    assert WeightedSum(list(both)).kernel({"w": 0.1, "x": 3.0, "v": -0.3, "u": 1.0}) is None
-    assert WeightedSum(list(both)).kernel({"w": 0.5, "x": 2.0, "v": 0.25, "u": 2.0}) == 1.5
-    assert Descent("b").kernel({"b": 0.5, "dC/db": 1.0, "eta": 0.5}) is None  # 0.5 − 0.5
-    assert Descent("b").kernel({"b": 0.5, "dC/db": 0.5, "eta": 0.5}) == 0.25
-    assert Mean(("g[1]", "g[2]")).kernel({"g[1]": 0.5, "g[2]": -0.5}) is None
-    assert Mean(("g[1]", "g[2]")).kernel({"g[1]": 0.5, "g[2]": 0.25}) == 0.375
+    both = WeightedSum([("w", "x"), ("v", "u")])
+    for env in (
+        {"w": 1e200, "x": 1e200, "v": 1.0, "u": 1.0},  # overflow
+        {"w": 0.1, "x": 3.0, "v": -0.3, "u": 1.0},  # 0.3 − 0.3: cancels
+    ):
+        with pytest.raises(Declined):
+            both.kernel(env, FLOAT)
+    assert both.kernel({"w": 0.5, "x": 2.0, "v": 0.25, "u": 2.0}, FLOAT) == 1.5
+    with pytest.raises(Declined):
+        Descent("b").kernel({"b": 0.5, "dC/db": 1.0, "eta": 0.5}, FLOAT)  # 0.5 − 0.5
+    assert Descent("b").kernel({"b": 0.5, "dC/db": 0.5, "eta": 0.5}, FLOAT) == 0.25
+    with pytest.raises(Declined):
+        Mean(("g[1]", "g[2]")).kernel({"g[1]": 0.5, "g[2]": -0.5}, FLOAT)
+    assert Mean(("g[1]", "g[2]")).kernel({"g[1]": 0.5, "g[2]": 0.25}, FLOAT) == 0.375
+
+
+def test_hand_kernels_round_and_leave_carried_values_to_the_formulas() -> None:
+    arith = DecimalArithmetic(4)
+    hand = HandOps(arith)
+    step = PartialProduct(dz="d", local=lambda z, w: S(w), z="z", w="w", dz_dw="q", wrt="O")
+    env = {"d": Decimal("0.1234"), "O": Decimal("0.5678")}
+    with hand.context():
+        assert step.kernel(env, hand) == Decimal("0.0701")  # 0.07006652, rounded half away
+    arith.carried["O"] = Decimal("0.567812")  # carried at more decimals: its step says so
+    with pytest.raises(Declined), hand.context():
+        step.kernel(env, hand)
 
 
 def test_a_weight_gradient_is_built_only_when_read() -> None:
@@ -132,8 +157,9 @@ def test_a_weight_gradient_is_built_only_when_read() -> None:
     assert math.isclose(q.value, d["dC/dz2_1"].value * d["x1"].value, rel_tol=0, abs_tol=0)
 
 
-def test_the_shadow_arithmetics_build_every_formula(tmp_path: Path) -> None:
+def test_precision_builds_every_formula_as_it_is_defined() -> None:
     network = load_network(CASES / "blog-2-3-1.yaml")
+    assert all(q.make is None for q in derive(network, precision=30).quantities.values())
     rounded = derive(network, carry="rounded")
-    assert all(q.make is None for q in rounded.quantities.values())
+    assert any(q.make is not None for q in rounded.quantities.values())
     assert dataclasses.replace(rounded["O3"], value=1).value == 1  # frozen, but replaceable

@@ -25,6 +25,7 @@ from .compose import Composer
 from .example import ExampleChain
 from .lazy import Mean
 from .names import DATA_COST, ETA, gradient, per_example
+from .ops import FLOAT, Declined, Kernel, ops_for
 from .quantity import (
     AVERAGE,
     BACKWARD,
@@ -33,7 +34,6 @@ from .quantity import (
     GIVEN,
     Derivation,
     Formulas,
-    Kernel,
     Quantity,
     S,
     Section,
@@ -108,7 +108,7 @@ class Builder:
         if shadow:
             self.exact = FloatArithmetic(wide=True, compose=self.composer)
         self.carry, self.decimals = carry, decimals
-        self.fast = lazy.kernels_apply(self.arith, self.exact)
+        self.ops = ops_for(self.arith, self.exact)  # None: every formula built as defined
         self.q: dict[str, Quantity] = {}
         self.env: dict[str, Value] = {}
         self.exact_env: dict[str, Value] = {}
@@ -190,21 +190,37 @@ class Builder:
         numbered: bool = False,
         **meta: Any,  # layer=, example= of Quantity
     ) -> None:
-        """``define`` with the formula built on first use. In float arithmetic ``kernel`` gives
-        the value the walker would give ``make()``'s formula, operation for operation; it
-        returns None where that evaluation would look twice (overflow, cancellation), and the
-        step is then defined in full, as are all steps in the other arithmetics."""
-        value = kernel(self.env) if self.fast else None
-        if value is None:
+        """``define`` with the formula built on first use: ``kernel`` gives the values the
+        walkers would give ``make()``'s formula (lazy.py); where it declines, or in an
+        arithmetic without kernels, the step is defined in full."""
+        values = self._kernel_values(kernel)
+        if values is None:
             formula, chain = make()
             self.define(name, section, formula, numbered=numbered, chain=chain, **meta)
             return
+        value, exact = values
         self.composer.deferred(name, make)
         self.env[name] = value
+        if exact is not None:
+            self.exact_env[name] = exact
         if numbered:
             self.step += 1
         step = self.step if numbered else None
-        self.q[name] = Quantity(name, section, value=value, step=step, make=make, **meta)
+        self.q[name] = Quantity(
+            name, section, value=value, exact=exact, step=step, make=make, **meta
+        )
+
+    def _kernel_values(self, kernel: Kernel) -> tuple[Value, Value] | None:
+        """The step's value and, beside hand-rounded ones, its exact float value."""
+        if self.ops is None:
+            return None
+        try:
+            with self.ops.context():
+                value = kernel(self.env, self.ops)
+            exact = kernel(self.exact_env, FLOAT) if self.exact is not None else None
+        except Declined:
+            return None
+        return value, exact
 
     @contextmanager
     def _naming(self, name: str) -> Iterator[None]:

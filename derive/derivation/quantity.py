@@ -58,8 +58,6 @@ def _plain(arg: object) -> bool:
 
 
 Formulas = tuple[sp.Expr, sp.Expr | None]  # a step's formula and its chain rule
-# a step's float64 value from earlier values, or None where only its formula will do
-Kernel = Callable[[Mapping[str, Value]], float | None]
 
 
 @dataclass(frozen=True, slots=True)  # slots: a mini-batch of the 784 network holds 10⁵ of them

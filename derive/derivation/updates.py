@@ -28,12 +28,12 @@ from .names import (
     updated,
     velocity,
 )
+from .ops import Kernel
 from .quantity import (
     COST,
     REGULARIZATION,
     UPDATE,
     Formulas,
-    Kernel,
     LayerParameters,
     S,
     Section,
