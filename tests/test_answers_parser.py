@@ -137,7 +137,7 @@ def test_student_text_never_reaches_eval_or_sympify(monkeypatch: pytest.MonkeyPa
     assert [r.verdict for r in report.results] == ["correct", "wrong", "unreadable"]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(st.text(alphabet="wxy0123456789.+-*/^()eσ_ expsiglonat", max_size=60))
 def test_any_text_parses_or_is_unreadable(text: str) -> None:
     try:

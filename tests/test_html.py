@@ -306,7 +306,9 @@ def expressions() -> st.SearchStrategy[Any]:
                 lambda t: sp.Pow(t[0], t[1], evaluate=False)
             )
             | inner.map(lambda x: sp.Mul(-1, x, evaluate=False))
-            | inner.map(lambda x: sp.exp(x, evaluate=False))
+            # exp of an atom only: a tower exp(exp(exp(3))) has a value with billions of
+            # digits, which evaluating at the test's point never finishes
+            | atoms.map(lambda x: sp.exp(x, evaluate=False))
         )
 
     return st.recursive(atoms, grow, max_leaves=8)
@@ -331,7 +333,7 @@ def close(a: Any, b: Any) -> bool:
     return abs(x - y) <= 1e-9 * max(1.0, abs(x), abs(y))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(expressions())
 def test_mathml_of_a_formula_means_the_formula(expr: Any) -> None:
     shown = meaning(names_printer(), expr)
@@ -353,7 +355,7 @@ class Values:
         return self.quantities[name]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(expressions())
 def test_numbers_substituted_keep_their_meaning(expr: Any) -> None:
     """A negative number put in for a symbol gets parentheses where it needs them:

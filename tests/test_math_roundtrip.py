@@ -68,10 +68,18 @@ def _extend(children: st.SearchStrategy[sp.Basic]) -> st.SearchStrategy[sp.Basic
 
 # the shapes that went wrong, often at the top, where a leading minus loses its parentheses:
 # (-0.5 + 1.5·w)², (-0.05)², (-1 + 3·w)·1.5, and anything else up to eight leaves
+def _nesting(expr: sp.Basic) -> int:
+    """How deeply exp, tanh and σ nest in ``expr``."""
+    inner = max((_nesting(a) for a in expr.args), default=0)
+    return inner + (1 if isinstance(expr, sp.Function) else 0)
+
+
+# a tower exp(exp(exp(1.7))) has a value with astronomically many digits, which evaluating at
+# the test's points never finishes: at most two such functions deep
 expressions = st.one_of(
     _extend(_extend(atoms)),
     st.recursive(atoms, _extend, max_leaves=8),
-)
+).filter(lambda e: _nesting(e) <= 2)
 
 
 def _plain_back(text: str) -> sp.Basic:
@@ -119,7 +127,12 @@ def _substituted(expr: sp.Basic, symbolic: bool = False) -> sp.Basic:
     return expr.xreplace(swap | ({sp.Symbol("y"): SYMBOLIC["y"]} if symbolic else {}))
 
 
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 
 
 @SETTINGS
