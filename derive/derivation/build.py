@@ -41,7 +41,7 @@ from .quantity import (
     ordered_mul,
     parameters_by_layer,
 )
-from .targets import sum_to_one_note, summing_to_one
+from .targets import shortest_with_targets_summing_to_one, sum_to_one_note, summing_to_one
 from .updates import Updates
 
 
@@ -241,19 +241,15 @@ class Builder:
         return value
 
     def _targets_sum_to_one(self, value: Value, example: int | None) -> Value:
-        """Use Σ y = 1 (categorical targets): eliminating one target at a time, keep the
-        shortest form; softmax with cross-entropy then gives ∂C/∂z_j = O_j - y_j."""
+        """``value`` in its shortest form using Σ y = 1 for the examples where that holds."""
         indices = [example - 1] if example else range(len(self.net.examples))
-        best = value
-        for e in (i for i in indices if i in self.sum_to_one):
-            ys = [self.env[self.sfx(self.namer.target(j), e)] for j in range(self.net.sizes[-1])]
-            for k, y in enumerate(ys):
-                if not isinstance(y, sp.Symbol):
-                    continue
-                rest = sp.Add(*[t for i, t in enumerate(ys) if i != k])
-                candidate = sp.factor_terms(sp.expand(best.xreplace({y: 1 - rest})))
-                if sp.count_ops(candidate) < sp.count_ops(best):
-                    best = candidate
+        outputs = range(self.net.sizes[-1])
+        targets = [
+            [self.env[self.sfx(self.namer.target(j), e)] for j in outputs]
+            for e in indices
+            if e in self.sum_to_one
+        ]
+        best = shortest_with_targets_summing_to_one(value, targets)
         if best is not value and not self.assumptions:
             self.assumptions.append(sum_to_one_note(self.net))
         return best

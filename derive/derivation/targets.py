@@ -1,7 +1,11 @@
-"""Which examples' targets sum to one: only for them may a derivation use Σ y = 1."""
+"""Targets that sum to one: which examples' do, and what a derivation may simplify with Σ y = 1
+(only for those examples)."""
 
 from __future__ import annotations
 
+import sympy as sp
+
+from ..numbers.arithmetic import Value
 from ..spec.network import Network
 
 
@@ -21,3 +25,19 @@ def summing_to_one(network: Network) -> frozenset[int]:
 def sum_to_one_note(network: Network) -> str:
     why = "declared one_hot" if network.one_hot else "their numbers sum to one"
     return f"Σ y = 1: each example's targets sum to one ({why}), used to simplify ∂C/∂z"
+
+
+def shortest_with_targets_summing_to_one(value: Value, targets: list[list[Value]]) -> Value:
+    """``value`` with one target of an example eliminated at a time by Σ y = 1 (each list in
+    ``targets`` sums to one), keeping the shortest form: softmax with cross-entropy then gives
+    ∂C/∂z_j = O_j − y_j."""
+    best = value
+    for ys in targets:
+        for k, y in enumerate(ys):
+            if not isinstance(y, sp.Symbol):
+                continue
+            rest = sp.Add(*[t for i, t in enumerate(ys) if i != k])
+            candidate = sp.factor_terms(sp.expand(best.xreplace({y: 1 - rest})))
+            if sp.count_ops(candidate) < sp.count_ops(best):
+                best = candidate
+    return best
