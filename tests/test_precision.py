@@ -3,6 +3,7 @@ checked against mpmath at 50 digits; float64 mode unchanged."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -148,3 +149,24 @@ def test_cli_precision_and_its_refusals(tmp_path: Path) -> None:
     ):
         result = runner.invoke(app, ["explain", path, *args])
         assert result.exit_code == 2 and message in result.output, result.output
+
+
+def test_json_keeps_every_digit_that_precision_computed(tmp_path: Path) -> None:
+    """JSON numbers are floats, so the N digits go beside them as text, exact to the oracle."""
+    path = str(_file(tmp_path))
+    out = runner.invoke(app, ["explain", path, "--precision", "30", "--format", "json"])
+    assert out.exit_code == 0, out.output
+    doc = json.loads(out.stdout)
+    assert doc["precision"] == 30 and set(doc["digits"]) == set(doc["values"])
+    for name, want in _oracle().items():
+        text = doc["digits"][name]
+        assert len(Decimal(text).as_tuple().digits) >= 28, (name, text)
+        with mpmath.workdps(50):
+            assert abs(mpmath.mpf(text) - want) <= abs(want) * mpmath.mpf("1e-28"), (name, text)
+        assert doc["values"][name] == float(Decimal(text))  # the float is the same number
+    only = runner.invoke(
+        app, ["explain", path, "--precision", "30", "--format", "json"] + ["--only", "dC/dw0"]
+    )
+    assert set(json.loads(only.stdout)["digits"]) == {"dC/dw0"}
+    plain = json.loads(runner.invoke(app, ["explain", path, "--format", "json"]).stdout)
+    assert "digits" not in plain and "precision" not in plain

@@ -20,6 +20,12 @@ def _number(value: Any) -> float | None:
         return None
 
 
+def _digits(value: Any) -> str | None:
+    """A ``--precision`` value with all its digits, as Decimal writes it (Decimal(text) reads
+    it back exactly)."""
+    return str(value) if isinstance(value, Decimal) else None
+
+
 def document(d: Derivation, *, why: bool = False) -> dict[str, Any]:
     """``why``: each step's sentence (derivation/words.py) as text in its "why" field."""
     values: dict[str, float] = {}
@@ -52,6 +58,9 @@ def document(d: Derivation, *, why: bool = False) -> dict[str, Any]:
         "expressions": expressions,
         "steps": steps,
     }
+    if d.precision is not None:  # a JSON number is a float: the N digits go as text beside it
+        doc["precision"] = d.precision
+        doc["digits"] = {name: _digits(d[name].value) for name in values if _digits(d[name].value)}
     if d.assumptions:  # only then: the goldens of every other derivation stay as they were
         doc["assumptions"] = list(d.assumptions)
     notes = {q.name: q.note for q in d.quantities.values() if q.note is not None}
@@ -90,6 +99,8 @@ def render_subset(
     for key in ("values", "expressions"):
         doc[key] = {k: v for k, v in doc[key].items() if k in names}
     doc["steps"] = [s for s in doc["steps"] if s["quantity"] in names]
+    if "digits" in doc:
+        doc["digits"] = {k: v for k, v in doc["digits"].items() if k in names}
     doc["only"] = sorted(names)
     if example is not None:
         doc["example"] = example
