@@ -337,3 +337,38 @@ def test_a_wrong_input_gradient_is_diagnosed_without_a_softmax_jacobian() -> Non
     name = next(n for n in checker.exact.names() if n.startswith("dC/dx"))
     (result,) = checker.check(sheet({name: "12.5"})).results
     assert result.verdict == "wrong"
+
+
+SATURATED = """title: saturated output
+layers:
+  - size: 1
+  - {size: 1, activation: sigmoid, weights: [[10]], biases: [0]}
+examples: [{input: [1], target: [1]}]
+cost: binary_cross_entropy
+learning_rate: 0.5
+"""
+
+
+def test_a_hand_calculation_that_carries_digits_is_the_key(tmp_path: Path) -> None:
+    """σ(10) = 0.99995 rounds to 1.0000, and (O − y)/(O·(1 − O)) would divide by 0: the hand
+    calculation carries O0 at 9 decimals (as explain --carry rounded shows), and so does the key:
+    its answers are right, wrong ones get verdicts, nothing stops at the division."""
+    net = tmp_path / "sat.yaml"
+    net.write_text(SATURATED, encoding="utf-8")
+    shown = json.loads(
+        runner.invoke(app, ["explain", str(net), "--carry", "rounded", "--format", "json"]).stdout
+    )
+    assert "O0" in shown["notes"]["dC/dO0"]  # the carrying this test is about
+    steps = {s["quantity"]: s["value"] for s in shown["steps"]}
+    right = {name: f"{steps[name]:.4f}" for name in ("dC/dO0", "dC/dz0", "dC/dw0")}
+    wrong = {"dC/dO0": "1.0000", "dC/dz0": "-0.5000", "dC/dw0": "0.3000"}
+    for student, answers in (("right", right), ("wrong", wrong)):
+        body = "".join(f"  {json.dumps(k)}: {v}\n" for k, v in answers.items())
+        (tmp_path / f"{student}.yaml").write_text(f"student: {student}\nanswers:\n{body}")
+    sheets = [str(tmp_path / f"{student}.yaml") for student in ("right", "wrong")]
+    result = runner.invoke(app, ["check", str(net), *sheets, "--format", "json"])
+    assert result.exit_code in (0, 1), result.output
+    files = {f["student"]: f for f in json.loads(result.stdout)["files"]}
+    verdicts = {s: {r["quantity"]: r["verdict"] for r in f["results"]} for s, f in files.items()}
+    assert verdicts["right"] == dict.fromkeys(right, "correct")
+    assert verdicts["wrong"] == dict.fromkeys(wrong, "wrong")

@@ -13,6 +13,7 @@ from ..functions import COSTS
 from ..numbers.arithmetic import (
     Arithmetic,
     Carry,
+    DecimalArithmetic,
     EvaluationError,
     FloatArithmetic,
     Value,
@@ -295,6 +296,7 @@ class Builder:
             assumptions=tuple(self.assumptions),
             frozen=self.frozen,
             precision=self.precision,
+            carried=dict(self.arith.carried) if isinstance(self.arith, DecimalArithmetic) else {},
         )
 
     def average(self) -> None:

@@ -146,6 +146,9 @@ class Derivation:
     assumptions: tuple[str, ...] = ()  # what the derivation took as given beyond the file
     frozen: frozenset[str] = frozenset()  # parameters freeze: keeps out of the updates
     precision: int | None = None  # significant digits (--precision); None: float64
+    # hand rounding: values carried at more decimals, which later steps used instead of the
+    # rounded value shown (O0 = 0.999954602 where 1.0000 would divide by 0)
+    carried: Mapping[str, Value] = field(default_factory=dict)
 
     def section(self, name: Section) -> list[Quantity]:
         return [q for q in self.quantities.values() if q.section == name]

@@ -16,7 +16,13 @@ import sympy as sp
 
 from ..derivation.build import derive
 from ..derivation.quantity import GIVEN, Derivation
-from ..numbers.arithmetic import Arithmetic, DecimalArithmetic, FloatArithmetic, Value
+from ..numbers.arithmetic import (
+    Arithmetic,
+    DecimalArithmetic,
+    EvaluationError,
+    FloatArithmetic,
+    Value,
+)
 from ..numbers.rounding import format_number
 from ..spec.network import Network
 from .equivalence import as_decimal
@@ -106,8 +112,11 @@ class Expectations:
         return self._unrounded[key]
 
     def hand_values(self, decimals: int) -> dict[str, Value]:
+        """What the hand calculation's later steps used: the rounded values, or those it
+        carried at more decimals (where a rounded 1.0000 would divide by 0)."""
         if decimals not in self._hand_values:
-            self._hand_values[decimals] = self.hand(decimals).values()
+            hand = self.hand(decimals)
+            self._hand_values[decimals] = hand.values() | dict(hand.carried)
         return self._hand_values[decimals]
 
     def candidates(self, decimals: int, name: str) -> list[Candidate]:
@@ -136,7 +145,13 @@ class Expectations:
                 if coarser not in self._partial:
                     self._partial[coarser] = PartialHand(self.graph, coarser)
                 partial = self._partial[coarser]
-                yield coarser, (partial.value(name), partial.unrounded(name))
+                try:
+                    values = (partial.value(name), partial.unrounded(name))
+                except EvaluationError:
+                    # rounding to fewer decimals made a divisor or a log's argument 0: a hand
+                    # calculation there would carry digits (as explain does), not drift
+                    return
+                yield coarser, values
 
         return drift
 
