@@ -219,3 +219,18 @@ def test_from_data_without_data_or_of_the_wrong_width_is_one_line(tmp_path: Path
     path.write_text(path.read_text().replace("target_columns: [n, y]", "target_columns: [y]"))
     code, output = _run("explain", str(path))
     assert code == 2 and "the data has 4 inputs and 1 targets a row" in output
+
+
+def test_json_tells_the_classifier_story_too(digit: Derivation) -> None:
+    from derive.render.jsonout import document
+
+    doc = document(digit)
+    (story,) = doc["classes"]
+    outputs = story["outputs"]
+    by_value = max(outputs, key=lambda o: o["value"])
+    assert story["predicted"] == by_value["quantity"] == f"a4_{_numpy_argmax(digit.network)[0] + 1}"
+    assert story["target"] == "a4_3" and outputs[2]["label"] == "digit 2"
+    assert story["right"] is (story["predicted"] == "a4_3")
+    assert [o["value"] for o in outputs] == [doc["values"][o["quantity"]] for o in outputs]
+    assert sum(o["cost"] for o in outputs) == pytest.approx(doc["values"]["C"], rel=1e-12)
+    assert "classes" not in document(derive(load_network(CASES / "blog-2-3-1.yaml")))

@@ -164,9 +164,8 @@ def test_json_keeps_every_digit_that_precision_computed(tmp_path: Path) -> None:
         with mpmath.workdps(50):
             assert abs(mpmath.mpf(text) - want) <= abs(want) * mpmath.mpf("1e-28"), (name, text)
         assert doc["values"][name] == float(Decimal(text))  # the float is the same number
-    only = runner.invoke(
-        app, ["explain", path, "--precision", "30", "--format", "json"] + ["--only", "dC/dw0"]
-    )
+    args = ["explain", path, "--precision", "30", "--format", "json", "--only", "dC/dw0"]
+    only = runner.invoke(app, args)
     assert set(json.loads(only.stdout)["digits"]) == {"dC/dw0"}
     plain = json.loads(runner.invoke(app, ["explain", path, "--format", "json"]).stdout)
     assert "digits" not in plain and "precision" not in plain

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..derivation.quantity import Derivation, Quantity
 from ..derivation.words import Words, plain
+from .classes import Outcome, outcomes
 from .plain import AsciiPrinter
 
 
@@ -61,12 +62,39 @@ def document(d: Derivation, *, why: bool = False) -> dict[str, Any]:
     if d.precision is not None:  # a JSON number is a float: the N digits go as text beside it
         doc["precision"] = d.precision
         doc["digits"] = {name: _digits(d[name].value) for name in values if _digits(d[name].value)}
+    found = outcomes(d)
+    if found is not None:  # a classifier: the summary's story, as data
+        doc["classes"] = [_outcome(d, o) for o in found]
     if d.assumptions:  # only then: the goldens of every other derivation stay as they were
         doc["assumptions"] = list(d.assumptions)
     notes = {q.name: q.note for q in d.quantities.values() if q.note is not None}
     if notes:  # hand rounding carried values at more decimals (the cost's too, not a step)
         doc["notes"] = notes
     return doc
+
+
+def _outcome(d: Derivation, o: Outcome) -> dict[str, Any]:
+    """One example as a classifier reads it: outputs by label, predicted and target class."""
+    net = d.network
+    labels = [net.output_label(j) for j in range(len(o.names))]
+    return {
+        "example": o.example,
+        "outputs": [
+            {"quantity": n, "label": label, "value": a, "target": y, "cost": part}
+            for n, label, a, y, part in zip(
+                o.names,
+                labels,
+                o.outputs,
+                o.targets,
+                o.terms or [None] * len(o.names),
+                strict=True,
+            )
+        ],
+        "predicted": o.names[o.predicted],
+        "target": None if o.target is None else o.names[o.target],
+        "right": None if o.target is None else o.target == o.predicted,
+        "cost": o.cost,
+    }
 
 
 def _step(q: Quantity, names: AsciiPrinter) -> dict[str, Any]:
