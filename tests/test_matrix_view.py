@@ -175,3 +175,18 @@ def test_latex_has_the_matrix_form_of_the_blog() -> None:
     assert "The entries of $\\delta^{(1)}$ are steps 9, 14, 19." in tex
     # the hand-rounded −0.0012 of step 19, in the matrix as in the step
     assert r"-0.0029 \\ 0.0000 \\ -0.0012" in tex
+
+
+@pytest.mark.parametrize("carry", ["exact", "rounded"])
+def test_a_shared_bias_is_the_sum_of_its_layers_delta(carry: str) -> None:
+    """Mazur's layers each have one bias: ∂C/∂b = Σ_j δ_j, the derivation's own step."""
+    d = derive(load_network(CASES / "mazur-2-2-2.yaml"), carry=carry)  # type: ignore[arg-type]
+    text = render(d)
+    for m in backward_matrices(d):
+        (bias,) = d.params_by_layer[m.layer].biases
+        step = d[partial("C", bias)]
+        assert m.shared_bias_step == step.step
+        assert math.isclose(float(m.shared_bias), float(step.value), abs_tol=1e-12)
+        assert f"Σ_j δ^({m.layer})_j" in text and f"(step {step.step})" in text
+    blog = derive(load_network(CASES / "blog-2-3-1.yaml"))  # a bias each: BP3 is δ itself
+    assert all(m.shared_bias is None for m in backward_matrices(blog))

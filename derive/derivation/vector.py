@@ -46,6 +46,8 @@ class LayerMatrices:
     delta_steps: Steps
     grad_w_steps: list[Steps]
     output_error: bool  # δ^L = a^L − y, as hand calculation carries softmax + cross-entropy
+    shared_bias: Any = None  # one bias for the layer: ∂C/∂b = Σ_j δ_j (None: a bias each, or none)
+    shared_bias_step: int | None = None
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,8 @@ def backward_matrices(d: Derivation, example: int = 0) -> list[LayerMatrices]:
         grad_w = [[arith.finish(dj * ak) for ak in prev] for dj in delta]
         w_steps = [names.steps(names.grads(row)) for row in d.params_by_layer[l].weights]
         delta_steps = names.steps(names.grads(names.zs(l, base=True)))
+        group = d.params_by_layer[l]
+        shared = group.biases[0] if group.shared and group.biases else None
         out.append(
             LayerMatrices(
                 layer=l,
@@ -163,6 +167,8 @@ def backward_matrices(d: Derivation, example: int = 0) -> list[LayerMatrices]:
                 delta_steps=delta_steps,
                 grad_w_steps=w_steps,
                 output_error=error,
+                shared_bias=None if shared is None else arith.finish(_sum(delta)),
+                shared_bias_step=None if shared is None else names.steps(names.grads([shared]))[0],
             )
         )
         if l > 1:
@@ -185,6 +191,13 @@ def _carries_output_error(d: Derivation, example: int) -> bool:
     names = _Names(d, example)
     step = d[names.n(partial("C", names.namer.z(net.depth, 0)))]
     return step.formula != step.chain
+
+
+def _sum(values: Sequence[Any]) -> Any:
+    total: Any = 0
+    for v in values:
+        total = total + v
+    return total
 
 
 def _dot(a: Sequence[Any], b: Sequence[Any]) -> Any:

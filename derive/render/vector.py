@@ -93,9 +93,18 @@ def _layer_text(d: Derivation, m: LayerMatrices) -> str:
         *([f"       {act} = {local}"] if local else []),
         f"  {bp}  {formula} = {delta}",
         *([f"  BP3  ∂C/∂b^{l} = δ^{l} = {delta}"] if biased else []),
+        *([_shared_bias(d, m)] if m.shared_bias is not None else []),
         f"  BP4  ∂C/∂W^{l} = δ^{l} (a^{down})ᵀ = {grad_w}",
     ]
     return "\n".join(line.rstrip() for text in lines for line in text.splitlines())
+
+
+def _shared_bias(d: Derivation, m: LayerMatrices) -> str:
+    """BP3 for the layer's one bias, which enters every z_j: the sum of the layer's δ."""
+    l = _sup(d, m.layer)
+    value = _number(m.shared_bias, d.decimals)
+    step = "" if m.shared_bias_step is None else f"   (step {m.shared_bias_step})"
+    return f"  BP3  ∂C/∂b^{l} = Σ_j δ^{l}_j = {value}{step}   (one bias, shared by the layer)"
 
 
 def _delta_parts(d: Derivation, m: LayerMatrices) -> tuple[str, str, str, str]:
