@@ -25,7 +25,7 @@ from ..derivation.names import (
     updated,
     updated_param,
 )
-from ..derivation.quantity import AVERAGE, BACKWARD, COST, UPDATE, Quantity
+from ..derivation.quantity import AVERAGE, BACKWARD, COST, UPDATE
 from ..numbers.arithmetic import Value
 from .recompute import Candidate, DependencyModel, Lookup
 
@@ -120,9 +120,8 @@ def _drift(m: DependencyModel, target: str) -> Iterator[Candidate]:
 
 def _updated_weights(m: DependencyModel, target: str) -> Iterator[Candidate]:
     """∂C/∂O of a hidden neuron, Σ ∂C/∂z·w, with the weights already updated (new_w)."""
-    for q in m.graph.sections.get(BACKWARD, []):
-        terms = _weighted_terms(m, q)
-        if terms and m.graph.reaches(target, q.name):
+    for q, terms in m.graph.weighted_sums:
+        if m.graph.reaches(target, q.name):
             shown = ", ".join(updated(w) for _, w in terms)
             says = f"the updated weights ({shown}) in {show(q.name)} give"
             yield m.candidate("updated_weights", target, q.name, _with_updated(terms), says)
@@ -130,19 +129,6 @@ def _updated_weights(m: DependencyModel, target: str) -> Iterator[Candidate]:
 
 def _with_updated(terms: list[tuple[str, str]]) -> Callable[[Lookup], Value]:
     return lambda v: _sum(v(dz) * v(updated(w)) for dz, w in terms)
-
-
-def _weighted_terms(m: DependencyModel, q: Quantity) -> list[tuple[str, str]]:
-    """(∂C/∂z, w) of each term of a formula Σ ∂C/∂z·w, where every w is a parameter."""
-    if q.formula is None or not is_gradient(split_example(q.name)[0]):
-        return []
-    out = []
-    for term in sp.Add.make_args(q.formula):
-        names = [f.name for f in sp.Mul.make_args(term) if f.is_Symbol]
-        if len(names) != 2 or names[1] not in m.d.parameters or not is_gradient(names[0]):
-            return []
-        out.append((names[0], names[1]))
-    return out if all(updated(w) in m.d for _, w in out) else []
 
 
 def _softmax_diagonal(m: DependencyModel, target: str) -> Iterator[Candidate]:

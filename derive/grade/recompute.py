@@ -16,6 +16,7 @@ from ..derivation.names import (
     is_gradient,
     split_example,
     split_partial,
+    updated,
 )
 from ..derivation.quantity import BACKWARD, COST, Derivation, Quantity
 from ..numbers.arithmetic import Arithmetic, Value
@@ -120,6 +121,16 @@ class Graph:
         return out
 
     @cached_property
+    def weighted_sums(self) -> list[tuple[Quantity, list[tuple[str, str]]]]:
+        """Steps written Σ ∂C/∂z·w over parameters w that have an update: (q, [(∂C/∂z, w)])."""
+        params, out = set(self.d.parameters), []
+        for q in self.sections.get(BACKWARD, []):
+            terms = _weighted_terms(q, params)
+            if terms and all(updated(w) in self.d for _, w in terms):
+                out.append((q, terms))
+        return out
+
+    @cached_property
     def weight_gradients(self) -> tuple[list[tuple[Quantity, str, str]], list[str]]:
         """The steps ∂C/∂w = ∂C/∂z · (previous activation), and those activations, sorted."""
         params, pairs = set(self.d.parameters), []
@@ -186,3 +197,16 @@ class Overlay(dict[str, Value]):
 
     def __contains__(self, key: object) -> bool:
         return dict.__contains__(self, key) or key in self.base
+
+
+def _weighted_terms(q: Quantity, params: set[str]) -> list[tuple[str, str]]:
+    """(∂C/∂z, w) of each term of a formula Σ ∂C/∂z·w, where every w is a parameter."""
+    if q.formula is None or not is_gradient(split_example(q.name)[0]):
+        return []
+    out = []
+    for term in sp.Add.make_args(q.formula):
+        names = [f.name for f in sp.Mul.make_args(term) if f.is_Symbol]
+        if len(names) != 2 or names[1] not in params or not is_gradient(names[0]):
+            return []
+        out.append((names[0], names[1]))
+    return out
