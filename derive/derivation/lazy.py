@@ -1,4 +1,4 @@
-"""Steps whose formulas are built only when something reads them, with their float64 values.
+"""Steps whose formulas are built only when something reads them, and whose values need none.
 
 On the 784-16-16-10 network nearly every quantity is a weighted sum z, a weight's gradient
 ∂C/∂z · O, an update p − η·∂C/∂p or a mini-batch mean; outputs show a few dozen of them. Each
