@@ -13,9 +13,10 @@ from typing import Any
 
 from ..errors import InputError, UsageError
 from ..grade.answers import MAX_ANSWERS, Answer, AnswerSheet, answers_from_text, load_answers
+from ..spec.files import MAX_BYTES
 from ..spec.load import load_network, network_from_data
 from ..spec.network import Network
-from ..spec.reader import MAX_BYTES, parse_yaml
+from ..spec.reader import parse_yaml
 
 DICT, TEXT = "<dict>", "<text>"
 Source = str | PathLike[str] | Mapping[str, Any] | Network

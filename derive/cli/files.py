@@ -27,6 +27,7 @@ from types import FrameType
 from typing import Any
 
 from ..errors import UsageError
+from ..spec.files import not_regular
 
 # signals that end a run: while a file is written each raises, so that the temp file is removed
 _STOPS = tuple(
@@ -39,8 +40,6 @@ _NO_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS, errno.E
 def check_destination(path: Path, *, force: bool, option: str = "-o") -> None:
     """Refuse a destination before any work is done: a link, a device, a FIFO, a directory, a
     missing folder, or (without ``force``) an existing file. ``option`` names the flag."""
-    from ..spec.reader import not_regular  # here: --help does not load the YAML reader
-
     try:
         info = os.lstat(path)
     except FileNotFoundError:

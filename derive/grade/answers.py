@@ -19,7 +19,8 @@ from typing import Any, Literal
 import yaml
 
 from ..errors import InputError
-from ..spec.reader import compose_yaml, expect_kind, open_regular, read_at_most
+from ..spec.files import open_regular, read_at_most
+from ..spec.reader import compose_yaml, expect_kind
 
 MAX_FILE = 1024 * 1024
 MAX_ANSWERS = 10_000

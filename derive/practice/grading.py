@@ -18,8 +18,9 @@ from ..errors import InputError
 from ..grade.answers import load_answers
 from ..grade.checker import GradeReport, grade
 from ..grade.rules import PrecisionRule
+from ..spec.files import read_text
 from ..spec.limits import DERIVE, Limits
-from ..spec.reader import read_text, short
+from ..spec.reader import short
 from .bundle import MANIFEST
 
 MAX_MANIFEST = 16 * 1024 * 1024

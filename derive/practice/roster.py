@@ -11,7 +11,8 @@ import re
 from pathlib import Path
 
 from ..errors import InputError
-from ..spec.reader import read_text, short
+from ..spec.files import read_text
+from ..spec.reader import short
 
 STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 ID_RULE = "an id of letters, digits, '.', '_' or '-' (at most 64, starting with a letter or digit)"

@@ -9,11 +9,12 @@ from typing import Any
 from ..errors import InputError
 from ..functions import ACTIVATIONS, COSTS
 from .classify import examples_from_data, is_from_data, parse_labels
+from .files import read_text
 from .limits import DERIVE, Limits, check_examples, check_layers
 from .network import NOTATION_STYLES, Activation, Entry, Example, Layer, Network, Notation
 from .options import training_options
 from .params import ParameterSource, parse_data, parse_init
-from .reader import SYMBOL_NAME, Place, Reader, expect_kind, parse_yaml, read_text, short
+from .reader import SYMBOL_NAME, Place, Reader, expect_kind, parse_yaml, short
 
 
 def load_network(path: str | Path, *, limits: Limits = DERIVE) -> Network:

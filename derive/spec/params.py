@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..errors import InputError, OptionError
+from .files import open_regular
 from .limits import Limits
 from .network import DataSpec
-from .reader import Place, Reader, open_regular, short
+from .reader import Place, Reader, short
 
 # An .npz may hold every array of a large network and more; only the arrays named are read.
 MAX_ARRAY_FILE = 256 * 2**20

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from .reader import open_regular, read_at_most, short
+from .files import open_regular, read_at_most
+from .reader import short
 
 # MNIST's 60,000 training digits as CSV take about 110 MB
 MAX_CSV_BYTES = 256 * 2**20
