@@ -110,7 +110,9 @@ def _same(parsed: sp.Basic, expected: sp.Basic) -> bool:
     for _ in range(3):
         point = {sp.Symbol(n): rng.uniform(0.2, 1.7) for n in NAMES}
         want = _value(expected, point)
-        assume(all(math.isfinite(part) for part in (want.real, want.imag)) and abs(want) < 1e12)
+        usable = all(math.isfinite(part) for part in (want.real, want.imag)) and abs(want) < 1e12
+        if not usable:  # only in the property tests: assume() outside them is deprecated
+            assume(False)
         got = _value(parsed, point)
         # decimals computed inside an expression are printed to 12 places (1.5874312714…)
         if not abs(got - want) <= 1e-7 * max(1.0, abs(want)):
