@@ -135,10 +135,18 @@ def test_kernels_decline_where_the_walker_would_look_again() -> None:
     assert Mean(("g[1]", "g[2]")).kernel({"g[1]": 0.5, "g[2]": 0.25}, FLOAT) == 0.375
 
 
+class _Chain:
+    def local(self, z: str, wrt: str) -> sp.Expr:
+        return S("O")
+
+    def p(self, num: str, den: str) -> str:
+        return f"d{num}/d{den}"
+
+
 def test_hand_kernels_round_and_leave_carried_values_to_the_formulas() -> None:
     arith = DecimalArithmetic(4)
     hand = HandOps(arith)
-    step = PartialProduct(dz="d", local=lambda z, w: S(w), z="z", w="w", dz_dw="q", wrt="O")
+    step = PartialProduct(chain=_Chain(), dz="d", z="z", z_base="z", w="w", wrt="O")
     env = {"d": Decimal("0.1234"), "O": Decimal("0.5678")}
     with hand.context():
         assert step.kernel(env, hand) == Decimal("0.0701")  # 0.07006652, rounded half away

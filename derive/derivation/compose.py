@@ -6,21 +6,22 @@ formula C = −log(1 − O0) gives 30.0000, not 30.0010."""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Mapping
 
 import sympy as sp
 
 from ..numbers.written import exact_rational
-from .quantity import Formulas, S
+from .quantity import GIVEN, Quantity, S
 
 
 class Composer:
     """Collects each quantity's formula (over names) and each given number, as the builder
-    defines them; calling it on a formula substitutes them all the way down."""
+    defines them; calling it on a formula substitutes them all the way down. A lazy step's
+    formula is read from its quantity (``quantities``, the builder's), built only if reached."""
 
-    def __init__(self) -> None:
+    def __init__(self, quantities: Mapping[str, Quantity]) -> None:
+        self.quantities = quantities
         self.formulas: dict[str, sp.Expr] = {}
-        self.deferred_formulas: dict[str, Callable[[], Formulas]] = {}
         self.numbers: dict[str, float] = {}
         self.memo: dict[str, sp.Expr] = {}
 
@@ -29,15 +30,14 @@ class Composer:
 
     def computed(self, name: str) -> bool:
         """Whether ``name`` is a quantity the derivation computes (else the file gives it)."""
-        return name in self.formulas or name in self.deferred_formulas
+        if name in self.formulas:
+            return True
+        q = self.quantities.get(name)
+        return q is not None and q.section != GIVEN
 
     def defined(self, name: str, formula: sp.Expr, aliases: tuple[str, ...] = ()) -> None:
         self.formulas[name] = formula
         self.formulas.update(dict.fromkeys(aliases, S(name)))
-
-    def deferred(self, name: str, make: Callable[[], Formulas]) -> None:
-        """A formula built only if some step's faithful re-evaluation reaches it."""
-        self.deferred_formulas[name] = make
 
     def __call__(self, expr: sp.Expr) -> sp.Expr:
         return expr.xreplace({s: self._of(s.name) for s in expr.free_symbols})
@@ -52,6 +52,8 @@ class Composer:
         elif name in self.formulas:
             exact = self(self.formulas[name])
         else:
-            exact = self(self.deferred_formulas[name]()[0])
+            formula = self.quantities[name].formula
+            assert formula is not None  # a computed quantity has one
+            exact = self(formula)
         self.memo[name] = exact
         return exact

@@ -171,9 +171,7 @@ class ExampleChain:
         ex = self.e + 1 if self.b.many else None
         terms = self.z_terms[zname]
         for w in self.weight_names(l, j):
-            step = PartialProduct(
-                dz=dz, local=self.local, z=zname, w=w, dz_dw=self.p(z, w), wrt=terms[w][1]
-            )
+            step = PartialProduct(chain=self, dz=dz, z=zname, z_base=z, w=w, wrt=terms[w][1])
             name = self.weight_gradient(w)
             self.b.define_lazy(
                 name, BACKWARD, step, step.kernel, numbered=True, layer=l, example=ex

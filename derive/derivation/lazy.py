@@ -14,8 +14,9 @@ digits, a value carried at more decimals); the builder then defines the step in 
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from typing import Protocol
 
 import sympy as sp
 
@@ -63,27 +64,27 @@ class WeightedSum:
         return ops.done(ops.total(values))
 
 
+class Locals(Protocol):
+    """An example's chain rule, as far as a weight's gradient needs it (example.py)."""
+
+    def local(self, z: str, wrt: str) -> sp.Expr: ...
+    def p(self, num: str, den: str) -> str: ...
+
+
 class PartialProduct:
-    """∂C/∂w = ∂C/∂z · ∂z/∂w, where ∂z/∂w (by sympy.diff, ``local``) is the input O that w
-    multiplies; the chain rule names it ∂z/∂w."""
+    """∂C/∂w = ∂C/∂z · ∂z/∂w, where ∂z/∂w (by sympy.diff, ``chain.local``) is the input O that
+    w multiplies; the chain rule names it ∂z/∂w. Every field is a name shared with other steps
+    (a mini-batch holds 10⁵ of these), and the step's own names are made when it is built."""
 
-    __slots__ = ("dz", "dz_dw", "local", "w", "wrt", "z")
+    __slots__ = ("chain", "dz", "w", "wrt", "z", "z_base")
 
-    def __init__(
-        self,
-        *,
-        dz: str,
-        local: Callable[[str, str], sp.Expr],
-        z: str,
-        w: str,
-        dz_dw: str,
-        wrt: str,
-    ) -> None:
-        self.dz, self.local, self.z, self.w, self.dz_dw, self.wrt = dz, local, z, w, dz_dw, wrt
+    def __init__(self, *, chain: Locals, dz: str, z: str, z_base: str, w: str, wrt: str) -> None:
+        self.chain, self.dz, self.z, self.z_base, self.w, self.wrt = chain, dz, z, z_base, w, wrt
 
     def __call__(self) -> Formulas:
         dz = S(self.dz)
-        return ordered_mul(dz, self.local(self.z, self.w)), ordered_mul(dz, S(self.dz_dw))
+        local = self.chain.local(self.z, self.w)
+        return ordered_mul(dz, local), ordered_mul(dz, S(self.chain.p(self.z_base, self.w)))
 
     def kernel(self, env: Mapping[str, Value], ops: Ops) -> Value:
         return ops.done(product(ops, [ops.get(env, self.dz), ops.get(env, self.wrt)]))
