@@ -119,7 +119,7 @@ def test_a_sum_that_cancels_is_evaluated_again_at_more_digits() -> None:
 
 
 def test_kernels_decline_where_the_walker_would_look_again() -> None:
-    both = WeightedSum([("w", "x"), ("v", "u")])
+    both = WeightedSum(layer=1, row=("w", "v"), inputs=["x", "u"], bias=None)
     for env in (
         {"w": 1e200, "x": 1e200, "v": 1.0, "u": 1.0},  # overflow
         {"w": 0.1, "x": 3.0, "v": -0.3, "u": 1.0},  # 0.3 − 0.3: cancels

@@ -10,7 +10,7 @@ import sympy as sp
 
 from ..functions import ACTIVATIONS, COSTS, activation_derivative, tidy
 from ..spec.notation import Namer
-from .lazy import PartialProduct, Term, WeightedSum, term
+from .lazy import PartialProduct, WeightedSum, term
 from .names import DATA_COST, data_gradient, partial
 from .quantity import BACKWARD, COST, FORWARD, S, ordered_add, ordered_mul
 from .updates import Definer
@@ -36,9 +36,11 @@ class ExampleChain:
         self.b = builder
         self.e = index
         self.ex = builder.net.examples[index]
-        # z's terms (the names multiplied: w, O; or b) by the symbol they hold: ∂z/∂w and ∂z/∂O
-        # are sympy.diff of that one term (linearity), which keeps wide layers fast
-        self.z_terms: dict[str, dict[str, Term]] = {}
+        # each z as its weighted sum: ∂z/∂w and ∂z/∂O are sympy.diff of the one term that holds
+        # w or O (linearity), which keeps wide layers fast
+        self.z_sums: dict[str, WeightedSum] = {}
+        self.inputs: dict[int, list[str]] = {}  # each layer's inputs, by name
+        self._input_columns: dict[int, dict[str, int]] = {}  # made when a formula needs them
         self.cost_expr: sp.Expr = sp.S.Zero
 
     def n(self, name: str) -> str:
@@ -59,15 +61,11 @@ class ExampleChain:
             b.given(self.n(namer.target(j)), entry, **meta)
         for l, layer in enumerate(b.net.layers, start=1):
             group = b.layer_params[l]
-            inputs = [self.act(l - 1, k) for k in range(b.net.sizes[l - 1])]  # one string each
+            inputs = self.inputs[l] = [self.act(l - 1, k) for k in range(b.net.sizes[l - 1])]
             for j, row in enumerate(group.weights):
-                zname, bias = self.z(l, j), group.bias(j)
-                factors: list[Term] = [(w, inputs[k]) for k, w in enumerate(row)]
-                factors += [(bias,)] if bias else []
-                by_symbol = {f[0]: f for f in factors}
-                by_symbol.update((f[1], f) for f in factors[: len(row)])
-                self.z_terms[zname] = by_symbol
-                z_sum = WeightedSum(factors)
+                zname = self.z(l, j)
+                z_sum = WeightedSum(layer=l, row=row, inputs=inputs, bias=group.bias(j))
+                self.z_sums[zname] = z_sum
                 b.define_lazy(zname, FORWARD, z_sum, z_sum.kernel, layer=l, **meta)
             act = ACTIVATIONS[layer.activation.name]
             zs = [S(self.z(l, j)) for j in range(layer.size)]
@@ -169,9 +167,9 @@ class ExampleChain:
         weight multiplies, so the value is a product of two earlier values)."""
         z, zname, dz = self.b.namer.z(l, j), self.z(l, j), self.p("C", self.b.namer.z(l, j))
         ex = self.e + 1 if self.b.many else None
-        terms = self.z_terms[zname]
-        for w in self.weight_names(l, j):
-            step = PartialProduct(chain=self, dz=dz, z=zname, z_base=z, w=w, wrt=terms[w][1])
+        inputs = self.inputs[l]
+        for k, w in enumerate(self.weight_names(l, j)):
+            step = PartialProduct(chain=self, dz=dz, z=zname, z_base=z, w=w, wrt=inputs[k])
             name = self.weight_gradient(w)
             self.b.define_lazy(
                 name, BACKWARD, step, step.kernel, numbered=True, layer=l, example=ex
@@ -200,7 +198,16 @@ class ExampleChain:
 
     def local(self, z: str, wrt: str) -> sp.Expr:
         """∂z/∂wrt by sympy.diff of the one term of z that holds ``wrt``."""
-        return _term_derivative(term(self.z_terms[z][wrt]), S(wrt))
+        return _term_derivative(term(self.z_sums[z].term_of(wrt, self._column)), S(wrt))
+
+    def _column(self, l: int, name: str) -> int:
+        """The position of a weight in its row, or of an input among layer ``l``'s inputs."""
+        weights = self.b.layer_params[l].columns
+        if name in weights:
+            return weights[name]
+        if l not in self._input_columns:
+            self._input_columns[l] = {a: k for k, a in enumerate(self.inputs[l])}
+        return self._input_columns[l][name]
 
     def weight_names(self, l: int, j: int) -> list[str]:
         return list(self.b.layer_params[l].weights[j])

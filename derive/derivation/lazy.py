@@ -14,7 +14,7 @@ digits, a value carried at more decimals); the builder then defines the step in 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Protocol
 
@@ -46,21 +46,36 @@ def term(factors: Term) -> sp.Expr:
 
 
 class WeightedSum:
-    """z = w·O + … + b, as written: the products in the order of the inputs, then the bias."""
+    """z = w·O + … + b, as written: the products in the order of the inputs, then the bias.
+    ``row`` (the neuron's weights) and ``inputs`` (the layer's) are shared with other steps."""
 
-    __slots__ = ("terms",)
+    __slots__ = ("bias", "inputs", "layer", "row")
 
-    def __init__(self, terms: list[Term]) -> None:
-        self.terms = terms
+    def __init__(
+        self, *, layer: int, row: tuple[str, ...], inputs: list[str], bias: str | None
+    ) -> None:
+        self.layer, self.row, self.inputs, self.bias = layer, row, inputs, bias
+
+    def terms(self) -> list[Term]:
+        pairs: list[Term] = list(zip(self.row, self.inputs, strict=True))
+        return [*pairs, (self.bias,)] if self.bias else pairs
+
+    def term_of(self, name: str, column: Callable[[int, str], int]) -> Term:
+        """The term that holds ``name`` (a weight, an input or the bias); ``column`` finds a
+        weight's or an input's position in this layer."""
+        if name == self.bias:
+            return (name,)
+        k = column(self.layer, name)
+        return (self.row[k], self.inputs[k])
 
     def __call__(self) -> Formulas:
-        return ordered_add(*(term(t) for t in self.terms)), None
+        return ordered_add(*(term(t) for t in self.terms())), None
 
     def kernel(self, env: Mapping[str, Value], ops: Ops) -> Value:
-        values = [
-            product(ops, [ops.get(env, f) for f in t]) if len(t) > 1 else ops.get(env, t[0])
-            for t in self.terms
-        ]
+        get, pairs = ops.get, zip(self.row, self.inputs, strict=True)
+        values = [product(ops, [get(env, w), get(env, a)]) for w, a in pairs]
+        if self.bias:
+            values.append(get(env, self.bias))
         return ops.done(ops.total(values))
 
 

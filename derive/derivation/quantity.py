@@ -115,6 +115,11 @@ class LayerParameters:
     def names(self) -> tuple[str, ...]:
         return (*(w for row in self.weights for w in row), *self.biases)
 
+    @cached_property
+    def columns(self) -> dict[str, int]:
+        """Each weight's position in its row: the input it multiplies."""
+        return {w: k for row in self.weights for k, w in enumerate(row)}
+
     def bias(self, j: int) -> str | None:
         """The bias added into neuron j (the layer's one bias when shared), if any."""
         if not self.biases:
