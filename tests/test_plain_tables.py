@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.table import Table
 from rich.text import Text
 
@@ -132,3 +134,26 @@ def test_a_line_wider_than_the_output_goes_on_in_the_next() -> None:
     wide, narrow = as_text(table, width=WIDTH), as_text(table, width=40)
     assert max(map(len, narrow.splitlines())) == 40
     assert "".join(narrow.split("\n")) == "".join(wide.split("\n"))
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text(alphabet=st.characters(max_codepoint=0x1FAFF, exclude_categories=["Cs"])))
+def test_the_fast_width_is_rich_s_width(text: str) -> None:
+    """width_of measures text of one-cell characters by its length, and anything else as rich
+    does: the two never differ (a wrong width would misalign every plain table)."""
+    from rich.cells import cell_len
+
+    from derive.render.tables import width_of
+
+    assert width_of(text) == cell_len(text)
+    assert width_of(text + "∂C/∂w · −σ'ᵀ₁") == cell_len(text + "∂C/∂w · −σ'ᵀ₁")
+
+
+def test_every_character_taken_as_one_cell_is_one_cell_to_rich() -> None:
+    from rich.cells import cell_len
+
+    from derive.render.tables import _NARROW
+
+    narrow = [chr(c) for c in range(0x20, 0x1FAFF) if _NARROW.fullmatch(chr(c))]
+    assert len(narrow) > 1000 and "∂" in narrow and "−" in narrow and "⌚" not in narrow
+    assert [c for c in narrow if cell_len(c) != 1] == []

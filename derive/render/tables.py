@@ -8,6 +8,7 @@ callers turn the newlines of user text into ``␊`` with ``safe_text``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Sequence
 from functools import cached_property, partial
 from io import StringIO
@@ -98,10 +99,10 @@ class PlainTable:
 
     @cached_property
     def text(self) -> str:
-        widths = [cell_len(c) for c in self.columns]
+        widths = [width_of(c) for c in self.columns]
         for row in self.rows:
             for i, lines in enumerate(row):
-                widths[i] = max(widths[i], *map(cell_len, lines))
+                widths[i] = max(widths[i], *map(width_of, lines))
         width = sum(widths) + 3 * len(widths) - 1
         out = [_pad(self.title, width, right=False)] if self.title else []
         out += [self._line([[c] for c in self.columns], widths, 0), "─" * width]
@@ -126,7 +127,7 @@ class PlainTable:
                 yield newline
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        width = cell_len(self.text.split("\n", 2)[1])  # the header line: as wide as any
+        width = width_of(self.text.split("\n", 2)[1])  # the header line: as wide as any
         return Measurement(width, width)
 
 
@@ -135,7 +136,7 @@ def _chop(line: str, width: int) -> list[str]:
     faster than rich's ``chop_cells``)."""
     if len(line) <= width and line.isascii():
         return [line]
-    cells = cell_len(line)
+    cells = width_of(line)
     if cells <= width:
         return [line]
     if cells != len(line):  # wide characters: rich measures each
@@ -148,8 +149,21 @@ def _lines(cell: Cell) -> list[str]:
     return text.split("\n")
 
 
+# characters one cell wide (rich measures each of these as 1): text made only of them is as
+# wide as it is long, measured without rich's per-character walk (∂, ·, −, σ, ᵀ, subscripts)
+_NARROW = re.compile(
+    "[\x20-\x7e\xa0-\u02ff\u0370-\u03ff\u1d00-\u1dbf\u2010-\u2027\u2030-\u205e"
+    "\u2070-\u209f\u2100-\u214f\u2190-\u2319\u2500-\u257f]*"
+)
+
+
+def width_of(text: str) -> int:
+    """``text``'s width in terminal cells, as rich's ``cell_len`` gives it."""
+    return len(text) if _NARROW.fullmatch(text) else cell_len(text)
+
+
 def _pad(text: str, width: int, *, right: bool) -> str:
-    gap = " " * (width - cell_len(text))
+    gap = " " * (width - width_of(text))
     return gap + text if right else text + gap
 
 
@@ -192,7 +206,7 @@ def fill(items: Sequence[str], width: int, *, separator: str = ",  ") -> str:
     (rich would fold ``w5 = -0.05`` after the ``=``)."""
     lines: list[str] = []
     for item in items:
-        if lines and cell_len(lines[-1] + separator + item) <= width:
+        if lines and width_of(lines[-1] + separator + item) <= width:
             lines[-1] += separator + item
         else:
             lines.append(item)
