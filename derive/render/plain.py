@@ -20,6 +20,19 @@ FACTOR = MUL + 1  # the level of each factor of a product
 SUPERSCRIPTS = {2: "²", 3: "³"}
 
 
+_METHODS: dict[tuple[type, type, str], str | None] = {}
+
+
+def _method_name(printer: type, node: type, prefix: str) -> str | None:
+    """The ``<prefix><Class>`` method of ``printer`` for a node type, looked up along the node's
+    MRO once per pair (a large table prints 300,000 nodes)."""
+    key = (printer, node, prefix)
+    if key not in _METHODS:
+        found = (f"{prefix}{cls.__name__}" for cls in node.__mro__)
+        _METHODS[key] = next((name for name in found if hasattr(printer, name)), None)
+    return _METHODS[key]
+
+
 class Arithmetic:
     """Sums, products and powers printed with the parentheses their meaning needs.
 
@@ -57,12 +70,11 @@ class Arithmetic:
         return ATOM
 
     def node(self, expr: sp.Basic, *, lead: bool) -> str:
-        for cls in type(expr).__mro__:
-            method = getattr(self, f"_term_{cls.__name__}", None)
-            if method is not None:
-                text: str = method(expr, lead)
-                return text
-        return self.other(expr)
+        name = _method_name(type(self), type(expr), "_term_")
+        if name is None:
+            return self.other(expr)
+        text: str = getattr(self, name)(expr, lead)
+        return text
 
     def other(self, expr: sp.Basic) -> str:
         """A node that is not arithmetic (a function, a condition): the subclass prints it."""
@@ -127,12 +139,11 @@ class TextPrinter(Arithmetic):
         return self.print(expr)
 
     def other(self, expr: sp.Basic) -> str:
-        for cls in type(expr).__mro__:
-            method = getattr(self, f"_print_{cls.__name__}", None)
-            if method is not None:
-                text: str = method(expr)
-                return text
-        return str(expr)
+        name = _method_name(type(self), type(expr), "_print_")
+        if name is None:
+            return str(expr)
+        text: str = getattr(self, name)(expr)
+        return text
 
     def _term_Symbol(self, expr: sp.Symbol, lead: bool) -> str:
         return self.lookup(expr.name)
