@@ -15,8 +15,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from decimal import Decimal, localcontext
 
-from ..numbers.arithmetic import CANCELLED, Arithmetic, DecimalArithmetic, FloatArithmetic, Value
+from ..numbers.arithmetic import Arithmetic, DecimalArithmetic, FloatArithmetic, Value, cancels
 from ..numbers.rounding import PRECISION, round_half_away
+from ..numbers.walker import fold_product, fold_sum
 
 
 class Declined(Exception):
@@ -39,10 +40,8 @@ class FloatOps:
         return p / q  # float(Rational(p, q)): both correctly rounded
 
     def total(self, values: Sequence[Value]) -> Value:
-        total = values[0]
-        for v in values[1:]:
-            total = total + v
-        if not math.isfinite(total) or abs(total) < CANCELLED * max(map(abs, values)):
+        total = fold_sum(values)
+        if not math.isfinite(total) or cancels(total, values):
             raise Declined  # evaluated again at the digits it needs
         return total
 
@@ -76,10 +75,7 @@ class HandOps:
         return Decimal(p) / Decimal(q)
 
     def total(self, values: Sequence[Value]) -> Value:
-        total = values[0]
-        for v in values[1:]:
-            total = total + v
-        return total
+        return fold_sum(values)
 
     def done(self, value: Value) -> Value:
         return round_half_away(value, self.arith.decimals)
@@ -93,10 +89,7 @@ Kernel = Callable[[Mapping[str, Value], Ops], Value]
 
 def product(ops: Ops, values: Sequence[Value]) -> Value:
     """The walker's product: one, times each value from the left."""
-    out = ops.one()
-    for v in values:
-        out = out * v
-    return out
+    return fold_product(ops.one(), values)
 
 
 def ops_for(arith: Arithmetic, exact: Arithmetic | None) -> Ops | None:

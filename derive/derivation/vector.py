@@ -22,6 +22,7 @@ from typing import Any
 
 from ..functions import ACTIVATIONS, COSTS
 from ..numbers.arithmetic import Arithmetic, arithmetic_for
+from ..numbers.walker import fold_sum
 from ..spec.notation import namer_for
 from .names import partial, per_example
 from .quantity import Derivation
@@ -167,7 +168,7 @@ def backward_matrices(d: Derivation, example: int = 0) -> list[LayerMatrices]:
                 delta_steps=delta_steps,
                 grad_w_steps=w_steps,
                 output_error=error,
-                shared_bias=None if shared is None else arith.finish(_sum(delta)),
+                shared_bias=None if shared is None else arith.finish(fold_sum(delta)),
                 shared_bias_step=None if shared is None else names.steps(names.grads([shared]))[0],
             )
         )
@@ -191,13 +192,6 @@ def _carries_output_error(d: Derivation, example: int) -> bool:
     names = _Names(d, example)
     step = d[names.n(partial("C", names.namer.z(net.depth, 0)))]
     return step.formula != step.chain
-
-
-def _sum(values: Sequence[Any]) -> Any:
-    total: Any = 0
-    for v in values:
-        total = total + v
-    return total
 
 
 def _dot(a: Sequence[Any], b: Sequence[Any]) -> Any:

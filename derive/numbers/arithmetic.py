@@ -13,7 +13,7 @@ Each is a class, chosen by ``arithmetic_for``; the walker they share is in walke
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import sympy as sp
 from sympy.core.evalf import PrecisionExhausted
@@ -29,6 +29,7 @@ from .walker import (
     Exact,
     Value,
     Walker,
+    fold_sum,
 )
 
 __all__ = [
@@ -42,12 +43,18 @@ __all__ = [
     "PreciseArithmetic",
     "Value",
     "arithmetic_for",
+    "cancels",
 ]
 
 WIDE_DIGITS = 30  # significant digits of the overflow-free second evaluation
 MAX_DIGITS = 5000  # working precision evalf may go up to (1 − σ(z) at z = 800 needs 350)
 FLOAT_SPAN = 700  # digits between the largest float and the smallest, with a margin
 CANCELLED = 1e-6  # a sum this much smaller than its largest term has lost 10 of 16 digits
+
+
+def cancels(total: float, parts: Sequence[float]) -> bool:
+    """Whether a float sum lost most of its digits: far smaller than its largest term."""
+    return abs(total) < CANCELLED * max(abs(a) for a in parts)
 
 
 class FloatArithmetic(Walker):
@@ -81,10 +88,8 @@ class FloatArithmetic(Walker):
 
     def _eval_Add(self, expr: sp.Add, env: Mapping[str, Value]) -> Value:
         args = [self._eval(a, env) for a in expr.args]
-        total = args[0]
-        for a in args[1:]:
-            total = total + a
-        if self.wide and abs(total) < CANCELLED * max(abs(a) for a in args):
+        total = fold_sum(args)
+        if self.wide and cancels(total, args):
             self.lost = True
         return total
 

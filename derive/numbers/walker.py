@@ -7,7 +7,7 @@ holds the Decimal operations that hand rounding (hand.py) and ``--precision`` (p
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal, DivisionByZero, InvalidOperation, Overflow
 from typing import Any, Literal, Protocol
 
@@ -20,6 +20,22 @@ from .written import exact_decimal
 Value = Any  # float | Decimal | sympy.Expr: the one alias every stage uses for a value
 Carry = Literal["exact", "rounded"]  # full precision, or hand rounding carried to later steps
 ArithmeticName = Literal["exact", "rounded", "symbolic", "precise"]
+
+
+def fold_sum(values: Sequence[Value]) -> Value:
+    """A sum as the walkers add it, from the left (the lazy steps' kernels add the same way)."""
+    total = values[0]
+    for v in values[1:]:
+        total = total + v
+    return total
+
+
+def fold_product(one: Value, values: Iterable[Value]) -> Value:
+    """A product as the walkers multiply it: ``one``, times each value from the left."""
+    out = one
+    for v in values:
+        out = out * v
+    return out
 
 
 class EvaluationError(DeriveError):
@@ -83,17 +99,10 @@ class Walker(Arithmetic):
         return env[expr.name]
 
     def _eval_Add(self, expr: sp.Add, env: Mapping[str, Value]) -> Value:
-        args = [self._eval(a, env) for a in expr.args]
-        total = args[0]
-        for a in args[1:]:
-            total = total + a
-        return total
+        return fold_sum([self._eval(a, env) for a in expr.args])
 
     def _eval_Mul(self, expr: sp.Mul, env: Mapping[str, Value]) -> Value:
-        product = self.one()
-        for a in expr.args:
-            product = product * self._eval(a, env)
-        return product
+        return fold_product(self.one(), [self._eval(a, env) for a in expr.args])
 
     def _eval_Piecewise(self, expr: sp.Piecewise, env: Mapping[str, Value]) -> Value:
         for value, condition in expr.args:
