@@ -12,9 +12,6 @@ import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
-
-import sympy as sp
 
 from ..derivation.names import display as show
 from ..derivation.names import (
@@ -22,13 +19,12 @@ from ..derivation.names import (
     is_gradient,
     is_partial,
     split_example,
-    split_partial,
     updated,
     updated_param,
 )
-from ..derivation.quantity import AVERAGE, BACKWARD, COST, UPDATE, Derivation, Quantity
+from ..derivation.quantity import AVERAGE, COST, UPDATE
 from ..numbers.arithmetic import Value
-from .recompute import Candidate, DependencyModel, Graph, Lookup
+from .recompute import Candidate, DependencyModel, Lookup
 
 
 def _value_of(name: str) -> Callable[[Lookup], Value]:
@@ -134,33 +130,12 @@ def _with_updated(terms: list[tuple[str, str]]) -> Callable[[Lookup], Value]:
 
 def _softmax_diagonal(m: DependencyModel, target: str) -> Iterator[Candidate]:
     """∂C/∂z_j of a softmax layer from its diagonal Jacobian term only (∂C/∂O_j·∂O_j/∂z_j)."""
-    for q, first, second in _diagonal_steps(m.graph):
+    for q, first, second in m.graph.diagonal_terms:
         if m.graph.reaches(target, q.name):
             says = (
                 f"the diagonal term alone, {show(first)}·{show(second)}, for {show(q.name)} gives"
             )
             yield m.candidate("softmax_diagonal", target, q.name, _product(first, second), says)
-
-
-@lru_cache(maxsize=4)  # per network, not per answer: the digit network has 13,086 steps
-def _diagonal_steps(graph: Graph) -> list[tuple[Quantity, str, str]]:
-    """Steps whose chain rule is a sum with exactly one diagonal term: (q, its two factors)."""
-    out = []
-    for q in graph.sections.get(BACKWARD, []):
-        terms = sp.Add.make_args(q.chain) if q.chain is not None else ()
-        diagonal = [t for t in terms if _is_diagonal(t, graph.d)]
-        if len(terms) > 1 and len(diagonal) == 1:
-            first, second = (f.name for f in sp.Mul.make_args(diagonal[0]))
-            out.append((q, first, second))
-    return out
-
-
-def _is_diagonal(term: sp.Expr, d: Derivation) -> bool:
-    """∂C/∂O_j·∂O_j/∂z_j: the second factor's output and sum share their index. Both factors are
-    steps with values (an input gradient's ∂z_j/∂x_j, say, is a weight that is not one)."""
-    factors = [f for f in sp.Mul.make_args(term) if f.is_Symbol and f.name in d]
-    parts = split_partial(split_example(factors[-1].name)[0]) if len(factors) == 2 else None
-    return parts is not None and parts[0][1:] == parts[1][1:]
 
 
 def _log10(m: DependencyModel, target: str) -> Iterator[Candidate]:

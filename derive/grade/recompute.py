@@ -131,6 +131,19 @@ class Graph:
         return out
 
     @cached_property
+    def diagonal_terms(self) -> list[tuple[Quantity, str, str]]:
+        """Steps whose chain rule is a sum with one diagonal Jacobian term ∂C/∂O_j·∂O_j/∂z_j
+        (softmax's ∂C/∂z_j): (q, the term's two factors)."""
+        out = []
+        for q in self.sections.get(BACKWARD, []):
+            terms = sp.Add.make_args(q.chain) if q.chain is not None else ()
+            diagonal = [t for t in terms if _is_diagonal(t, self.d)]
+            if len(terms) > 1 and len(diagonal) == 1:
+                first, second = (f.name for f in sp.Mul.make_args(diagonal[0]))
+                out.append((q, first, second))
+        return out
+
+    @cached_property
     def weight_gradients(self) -> tuple[list[tuple[Quantity, str, str]], list[str]]:
         """The steps ∂C/∂w = ∂C/∂z · (previous activation), and those activations, sorted."""
         params, pairs = set(self.d.parameters), []
@@ -210,3 +223,11 @@ def _weighted_terms(q: Quantity, params: set[str]) -> list[tuple[str, str]]:
             return []
         out.append((names[0], names[1]))
     return out
+
+
+def _is_diagonal(term: sp.Expr, d: Derivation) -> bool:
+    """∂C/∂O_j·∂O_j/∂z_j: the second factor's output and sum share their index. Both factors are
+    steps with values (an input gradient's ∂z_j/∂x_j, say, is a weight that is not one)."""
+    factors = [f for f in sp.Mul.make_args(term) if f.is_Symbol and f.name in d]
+    parts = split_partial(split_example(factors[-1].name)[0]) if len(factors) == 2 else None
+    return parts is not None and parts[0][1:] == parts[1][1:]
