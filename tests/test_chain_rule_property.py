@@ -95,7 +95,7 @@ def test_every_activation_and_cost_is_covered() -> None:
 def test_a_wrong_local_derivative_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
     """The oracle is not vacuous: break σ' (forget the (1 − O) factor) and the test fails."""
     from derive import functions as calculus
-    from derive.derivation import example as chainrule
+    from derive.derivation import templates
 
     real = calculus.activation_derivative
 
@@ -103,7 +103,8 @@ def test_a_wrong_local_derivative_is_caught(monkeypatch: pytest.MonkeyPatch) -> 
         expr = real(name, slope, **kw)  # type: ignore[arg-type]
         return expr.subs(1 - __import__("sympy").Symbol(str(kw["i_out"])), 1)
 
-    monkeypatch.setattr(chainrule, "activation_derivative", wrong)
+    monkeypatch.setattr(templates, "activation_derivative", wrong)
+    monkeypatch.setattr(templates, "_made", {})  # σ' built afresh, from the broken function
     sigmoid = Network(
         "one",
         1,

@@ -14,6 +14,7 @@ import derive.functions
 import derive.train.backprop
 from derive.cli import app
 from derive.derivation.build import derive as derive_network
+from derive.derivation.templates import literal
 from derive.render.reports.verify import render
 from derive.render.tables import as_text
 from derive.spec.load import load_network
@@ -88,9 +89,9 @@ def test_wrong_sympy_derivative_is_caught(monkeypatch: pytest.MonkeyPatch) -> No
 
     def wrong(name: str, slope: float, **names: Any) -> Any:
         expr = right(name, slope, **names)
-        return expr * sp.Rational(101, 100) if names["i_out"] == "O3" else expr
+        return literal(expr * sp.Rational(101, 100) if names["i_out"] == "O3" else expr)
 
-    monkeypatch.setattr("derive.derivation.example.activation_derivative", wrong)
+    monkeypatch.setattr("derive.derivation.templates.local_derivative", wrong)
     report = verify(load_network(BLOG), steps=2)
     assert not report.ok
     bad = {p.name for p in report.parameters if not p.ok}
@@ -168,9 +169,9 @@ def test_a_wrong_symbolic_derivative_is_caught_symbolically(
 
     def wrong(name: str, slope: float, **names: Any) -> Any:
         expr = right(name, slope, **names)
-        return expr * sp.Rational(101, 100) if names["i_out"] == "a(L)" else expr
+        return literal(expr * sp.Rational(101, 100) if names["i_out"] == "a(L)" else expr)
 
-    monkeypatch.setattr("derive.derivation.example.activation_derivative", wrong)
+    monkeypatch.setattr("derive.derivation.templates.local_derivative", wrong)
     report = verify(load_network(CHAIN), steps=1)
     assert not report.ok
     assert {"w(L) (symbolic)", "b(L) (symbolic)"} <= set(report.disagreeing)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 import sympy as sp
 
@@ -22,11 +22,12 @@ from ..numbers.arithmetic import (
 from ..spec.network import Entry, Network
 from ..spec.notation import Namer, free_symbols, frozen_names, namer_for, parameter_names
 from . import lazy
+from .bulk import Bulk, Means
+from .columns import Column, Quantities, Values
 from .compose import Composer
 from .example import ExampleChain
-from .lazy import Mean
 from .names import DATA_COST, ETA, gradient, per_example
-from .ops import FLOAT, Declined, Kernel, ops_for
+from .ops import FLOAT, Declined, Kernel, Ops, ops_for
 from .quantity import (
     AVERAGE,
     BACKWARD,
@@ -96,7 +97,7 @@ class Builder:
         if symbolic and carry == "rounded":
             raise OptionError("carry", "rounded needs numbers; this derivation keeps symbols")
         self.general = general
-        self.q: dict[str, Quantity] = {}
+        self.q = Quantities()
         # formulas over the file's numbers, for faithful re-evaluation
         self.composer = Composer(self.q)
         self.precision = precision
@@ -112,8 +113,9 @@ class Builder:
             self.exact = FloatArithmetic(wide=True, compose=self.composer)
         self.carry, self.decimals = carry, decimals
         self.ops = ops_for(self.arith, self.exact)  # None: every formula built as defined
-        self.env: dict[str, Value] = {}
-        self.exact_env: dict[str, Value] = {}
+        self.env = Values(self.q)
+        self.exact_env = Values(self.q, exact=True)
+        self.columns: dict[tuple[str | int, ...], Column] = {}  # by kind, layer, example, row
         self.alias_of: dict[str, str] = {}
         self.step = 0
         self.many = len(network.examples) > 1
@@ -139,7 +141,33 @@ class Builder:
         self.composer.given(name, number)  # a Written number: the decimals the file wrote
         if self.exact is not None:
             exact = self.exact_env[name] = self.exact.given(number)
-        self.q[name] = Quantity(name, GIVEN, value=value, exact=exact, **meta)
+        self.q.add(Quantity(name, GIVEN, value=value, exact=exact, **meta))
+
+    def given_column(
+        self,
+        names: Sequence[str],
+        entries: Sequence[Entry],
+        *,
+        key: tuple[str | int, ...],
+        **meta: Any,
+    ) -> None:
+        """``given`` for each name, kept as one column where the steps have kernels."""
+        if self.ops is None:
+            for name, entry in zip(names, entries, strict=True):
+                self.given(name, entry, **meta)
+            return
+        numbers = cast("Sequence[float]", entries)  # no symbols: a file with them has no kernels
+        values = [self.arith.given(n) for n in numbers]
+        for name, number in zip(names, numbers, strict=True):
+            self.composer.given(name, number)
+        self.env.update(zip(names, values, strict=True))
+        exact = None
+        if self.exact is not None:
+            exact = [self.exact.given(n) for n in numbers]
+            self.exact_env.update(zip(names, exact, strict=True))
+        column = Column(GIVEN, names, values, exact, **meta)
+        self.q.add_column(column)
+        self.columns[key] = column
 
     def define(
         self,
@@ -167,19 +195,22 @@ class Builder:
         self.alias_of.update(dict.fromkeys(aliases, name))
         if numbered:
             self.step += 1
-        chain = meta.pop("chain", None)
-        self.q[name] = Quantity(
-            name,
-            section,
-            formula,
-            value,
-            _chain=chain,
-            exact=exact,
-            aliases=aliases,
-            step=self.step if numbered else None,
-            opaque=carried is not value,
-            note=note,
-            **meta,
+        chain, shown = meta.pop("chain", None), meta.pop("shown", None)
+        self.q.add(
+            Quantity(
+                name,
+                section,
+                formula,
+                value,
+                _chain=chain,
+                _shown=shown,
+                exact=exact,
+                aliases=aliases,
+                step=self.step if numbered else None,
+                opaque=carried is not value,
+                note=note,
+                **meta,
+            )
         )
 
     def define_lazy(
@@ -190,6 +221,7 @@ class Builder:
         kernel: Kernel,
         *,
         numbered: bool = False,
+        aliases: tuple[str, ...] = (),
         **meta: Any,  # layer=, example= of Quantity
     ) -> None:
         """``define`` with the formula built on first use: ``kernel`` gives the values the
@@ -197,19 +229,72 @@ class Builder:
         arithmetic without kernels, the step is defined in full."""
         values = self._kernel_values(kernel)
         if values is None:
-            formula, chain = make()
-            self.define(name, section, formula, numbered=numbered, chain=chain, **meta)
+            formula, chain, *shown = make()
+            meta.update(chain=chain, shown=shown[0] if shown else None)
+            self.define(name, section, formula, numbered=numbered, aliases=aliases, **meta)
             return
         value, exact = values
-        self.env[name] = value
+        self.env.update(dict.fromkeys((name, *aliases), value))
         if exact is not None:
-            self.exact_env[name] = exact
+            self.exact_env.update(dict.fromkeys((name, *aliases), exact))
+        if aliases:
+            self.alias_of.update(dict.fromkeys(aliases, name))
+            self.composer.aliased(name, aliases)
         if numbered:
             self.step += 1
         step = self.step if numbered else None
-        self.q[name] = Quantity(
-            name, section, value=value, exact=exact, step=step, make=make, **meta
-        )
+        meta.update(value=value, exact=exact, step=step, aliases=aliases, make=make)
+        self.q.add(Quantity(name, section, **meta))
+
+    def define_column(
+        self,
+        section: Section,
+        base: Sequence[str],
+        bulk: Bulk,
+        *,
+        key: tuple[str | int, ...],
+        numbered: bool = False,
+        **meta: Any,  # rename=, recipe=, layer=, example= of Column
+    ) -> bool:
+        """Defines a run of lazy steps at once as a column (columns.py), or returns False
+        where there are no kernels or one of the steps declines: define them one by one."""
+        if self.ops is None:
+            return False
+        try:
+            with self.ops.context():
+                values = bulk(self.env, self.ops)
+            exact = bulk(self.exact_env, FLOAT) if self.exact is not None else None
+        except Declined:
+            return False
+        first = self.step + 1 if numbered else None
+        self.step += len(values) if numbered else 0
+        column = Column(section, base, values, exact, first_step=first, **meta)
+        self.q.add_column(column)
+        self.columns[key] = column
+        return True
+
+    def example_gradients(
+        self, layer: int, example: int, env: Mapping[str, Value], ops: Ops
+    ) -> list[Value]:
+        """∂C/∂p of one example for the layer's parameters in order, from its columns."""
+        group, out = self.layer_params[layer], list[Value]()
+        for j, row in enumerate(group.weights):
+            column = self.columns.get(("row", layer, example, j))
+            if column is None:
+                out.extend(ops.get(env, self.sfx(gradient(w), example)) for w in row)
+            else:
+                out.extend(_of(column, env is self.exact_env))
+        out.extend(ops.get(env, self.sfx(gradient(b), example)) for b in group.biases)
+        return out
+
+    def step_gradients(self, layer: int, env: Mapping[str, Value], ops: Ops) -> list[Value]:
+        """∂C/∂p for the layer's parameters in order: what the update uses."""
+        mean = self.columns.get(("mean", layer))
+        if mean is not None:
+            return _of(mean, env is self.exact_env)
+        if self.many or self.regularized:
+            return [ops.get(env, gradient(p)) for p in self.layer_params[layer].names]
+        return self.example_gradients(layer, 0, env, ops)
 
     def _kernel_values(self, kernel: Kernel) -> tuple[Value, Value] | None:
         """The step's value and, beside hand-rounded ones, its exact float value."""
@@ -267,8 +352,11 @@ class Builder:
         return per_example(name, example + 1 if self.many else None)
 
     def run(self) -> Derivation:
-        for name, entry in self.params:
-            self.given(name, entry)
+        entries = iter(entry for _, entry in self.params)
+        for l, group in self.layer_params.items():
+            names = group.names
+            chunk = [next(entries) for _ in names]
+            self.given_column(names, chunk, key=("given", l))
         self.given(ETA, self.net.learning_rate)
         updates = Updates(self)
         updates.given()
@@ -305,11 +393,29 @@ class Builder:
         if not self.many:
             return
         n = len(self.net.examples)
-        for name, _ in self.params:
-            terms = tuple(self.sfx(gradient(name), e) for e in range(n))
-            mean = Mean(terms)  # (1/n)·Σ
-            self.define_lazy(self.weight_gradient(name), AVERAGE, mean, mean.kernel, numbered=True)
+        for l, group in self.layer_params.items():
+            names = group.names
+
+            def terms(i: int, names: tuple[str, ...] = names) -> tuple[str, ...]:
+                return tuple(self.sfx(gradient(names[i]), e) for e in range(n))
+
+            means = Means(gradients=self, layer=l, n=n, terms=terms)  # (1/n)·Σ
+            key = ("mean", l)
+            rename, recipe = self.weight_gradient, means.item
+            if self.define_column(
+                AVERAGE, names, means.kernel, key=key, numbered=True, rename=rename, recipe=recipe
+            ):
+                continue
+            for i, name in enumerate(names):
+                mean = means.item(i)
+                self.define_lazy(rename(name), AVERAGE, mean, mean.kernel, numbered=True)
 
     def weight_gradient(self, name: str) -> str:
         """The name the chain rule gives ``name``'s gradient: ∂C0/∂w for a regularized weight."""
         return Updates.chain_name(self, name)
+
+
+def _of(column: Column, exact: bool) -> list[Value]:
+    values = column.exact if exact else column.values
+    assert values is not None  # exact values are kept wherever the exact table is read
+    return values

@@ -39,6 +39,10 @@ class Composer:
         self.formulas[name] = formula
         self.formulas.update(dict.fromkeys(aliases, S(name)))
 
+    def aliased(self, name: str, aliases: tuple[str, ...]) -> None:
+        """Other names for a lazy step, whose formula is read from its quantity."""
+        self.formulas.update(dict.fromkeys(aliases, S(name)))
+
     def __call__(self, expr: sp.Expr) -> sp.Expr:
         return expr.xreplace({s: self._of(s.name) for s in expr.free_symbols})
 

@@ -8,9 +8,11 @@ from typing import Any, Protocol
 
 import sympy as sp
 
-from ..functions import ACTIVATIONS, COSTS, activation_derivative, tidy
+from ..functions import ACTIVATIONS
 from ..spec.notation import Namer
-from .lazy import PartialProduct, WeightedSum, term
+from . import templates
+from .bulk import RowGradients
+from .lazy import BackSum, Lazy, ProductSum, WeightedSum, term
 from .names import DATA_COST, data_gradient, partial
 from .quantity import BACKWARD, COST, FORWARD, S, ordered_add, ordered_mul
 from .updates import Definer
@@ -41,7 +43,8 @@ class ExampleChain:
         self.z_sums: dict[str, WeightedSum] = {}
         self.inputs: dict[int, list[str]] = {}  # each layer's inputs, by name
         self._input_columns: dict[int, dict[str, int]] = {}  # made when a formula needs them
-        self.cost_expr: sp.Expr = sp.S.Zero
+        self.outputs: list[str] = []  # the output layer's names, and the targets'
+        self.targets: list[str] = []
 
     def n(self, name: str) -> str:
         return self.b.sfx(name, self.e)
@@ -55,31 +58,32 @@ class ExampleChain:
     def forward_and_cost(self) -> None:
         b, namer = self.b, self.b.namer
         meta: dict[str, Any] = {"example": self.e + 1 if self.b.many else None}
-        for k, entry in enumerate(self.ex.input):
-            b.given(self.act(0, k), entry, layer=0, **meta)
+        first = [self.act(0, k) for k in range(len(self.ex.input))]
+        b.given_column(first, self.ex.input, key=("input", self.e), layer=0, **meta)
         for j, entry in enumerate(self.ex.target):
             b.given(self.n(namer.target(j)), entry, **meta)
         for l, layer in enumerate(b.net.layers, start=1):
             group = b.layer_params[l]
-            inputs = self.inputs[l] = [self.act(l - 1, k) for k in range(b.net.sizes[l - 1])]
+            inputs = self.inputs[l] = (
+                first if l == 1 else [self.act(l - 1, k) for k in range(b.net.sizes[l - 1])]
+            )
             for j, row in enumerate(group.weights):
                 zname = self.z(l, j)
                 z_sum = WeightedSum(layer=l, row=row, inputs=inputs, bias=group.bias(j))
                 self.z_sums[zname] = z_sum
                 b.define_lazy(zname, FORWARD, z_sum, z_sum.kernel, layer=l, **meta)
             act = ACTIVATIONS[layer.activation.name]
-            zs = [S(self.z(l, j)) for j in range(layer.size)]
-            outs = act.sympy(zs, layer.activation.param("slope", act.default_slope))
-            for j, out in enumerate(outs):
-                shown = sp.Function(act.symbol)(zs[j]) if act.elementwise else None
-                b.define(self.act(l, j), FORWARD, out, shown=shown, layer=l, **meta)
+            zs = [self.z(l, j) for j in range(layer.size)]
+            slope = layer.activation.param("slope", act.default_slope)
+            for j, out in enumerate(templates.activation(act.name, slope, zs)):
+                b.define_lazy(self.act(l, j), FORWARD, out, out.kernel, layer=l, **meta)
         last = b.net.depth
-        a = [S(self.act(last, j)) for j in range(b.net.layers[-1].size)]
-        y = [S(self.n(namer.target(j))) for j in range(len(a))]
-        self.cost_expr = COSTS[b.net.cost].sympy(a, y)
+        self.outputs = [self.act(last, j) for j in range(b.net.layers[-1].size)]
+        self.targets = [self.n(namer.target(j)) for j in range(len(self.outputs))]
+        cost = templates.cost(b.net.cost, self.outputs, self.targets)
         # regularized, one example: this is the data part C0 of C = C0 + (λ/2)·Σw²
         alone = DATA_COST if b.regularized and not b.many else "C"
-        b.define(self.n(alone), COST, self.cost_expr, **meta)
+        b.define_lazy(self.n(alone), COST, cost, cost.kernel, **meta)
 
     def backward(self) -> None:
         last = self.b.net.depth
@@ -109,6 +113,11 @@ class ExampleChain:
         ex = self.e + 1 if self.b.many else None
         self.b.define(name, BACKWARD, formula, numbered=True, layer=l, example=ex, **meta)
 
+    def lazy_step(self, name: str, step: Lazy, l: int, **meta: Any) -> None:
+        ex = self.e + 1 if self.b.many else None
+        meta.update(numbered=True, layer=l, example=ex)
+        self.b.define_lazy(name, BACKWARD, step, step.kernel, **meta)
+
     def p(self, num: str, den: str) -> str:
         """The name of ∂num/∂den for this example (base names in, suffix added once)."""
         return self.n(partial(num, den))
@@ -117,20 +126,29 @@ class ExampleChain:
         """∂C/∂O_j: from the cost for the output layer, else a sum over the next layer."""
         namer, out = self.b.namer, self.b.namer.act(l, j)
         if l == self.b.net.depth:
-            self.step(self.p("C", out), tidy(sp.diff(self.cost_expr, S(self.n(out)))), l)
+            cost = self.b.net.cost
+            self.lazy_step(
+                self.p("C", out), templates.cost_derivative(cost, self.outputs, self.targets, j), l
+            )
             return
-        chain, formula = [], []
-        for k in range(self.b.net.layer(l + 1).size):
-            z, dz = namer.z(l + 1, k), S(self.p("C", namer.z(l + 1, k)))
-            chain.append(ordered_mul(dz, S(self.p(z, out))))
-            formula.append(ordered_mul(dz, self.local(self.n(z), self.n(out))))
-        self.step(self.p("C", out), ordered_add(*formula), l, chain=ordered_add(*chain))
+        following = range(self.b.net.layer(l + 1).size)
+        group = self.b.layer_params[l + 1]
+        z_bases = [namer.z(l + 1, k) for k in following]
+        steps = BackSum(
+            chain=self,
+            out=self.n(out),
+            out_base=out,
+            z_bases=z_bases,
+            zs=[self.n(z) for z in z_bases],
+            weights=[group.weights[k][j] for k in following],
+        )
+        self.lazy_step(self.p("C", out), steps, l)
 
     def d_activation(self, l: int, i: int, j: int) -> None:
         """∂O_i/∂z_j, the activation's local derivative (a Jacobian entry for softmax)."""
         namer, layer = self.b.namer, self.b.net.layer(l)
         act = ACTIVATIONS[layer.activation.name]
-        formula = activation_derivative(
+        local = templates.local_derivative(
             act.name,
             layer.activation.param("slope", act.default_slope),
             i_out=self.act(l, i),
@@ -138,28 +156,26 @@ class ExampleChain:
             j_z=self.z(l, j),
             diagonal=i == j,
         )
-        shown = sp.Function(act.symbol + "'")(S(self.z(l, j))) if act.elementwise else None
-        self.step(self.p(namer.act(l, i), namer.z(l, j)), formula, l, chain=shown)
+        self.lazy_step(self.p(namer.act(l, i), namer.z(l, j)), local, l)
 
     def d_z(self, l: int, j: int) -> None:
         """∂C/∂z_j = Σ_i ∂C/∂O_i·∂O_i/∂z_j (one term unless softmax); it is also ∂C/∂b_j."""
         namer, layer = self.b.namer, self.b.net.layer(l)
         z = namer.z(l, j)
         rows = [j] if ACTIVATIONS[layer.activation.name].elementwise else range(layer.size)
-        terms = [
-            ordered_mul(S(self.p("C", namer.act(l, i))), S(self.p(namer.act(l, i), z)))
-            for i in rows
-        ]
+        pairs = [(self.p("C", namer.act(l, i)), self.p(namer.act(l, i), z)) for i in rows]
         aliases: tuple[str, ...] = ()
         bias = self.bias_name(l, j)
         shared = self.b.layer_params[l].shared
         if bias is not None and not shared and self.local(self.n(z), bias) == 1:
             aliases = (self.p("C", bias),)
-        chain = ordered_add(*terms)
-        formula = chain
-        if self.b.writes_o_minus_y(l, self.e):  # the Jacobian sum stays shown as the reason
-            target = S(self.n(namer.target(j)))
-            formula = ordered_add(S(self.act(l, j)), ordered_mul(sp.S.NegativeOne, target))
+        sums = ProductSum(pairs)
+        if not self.b.writes_o_minus_y(l, self.e):
+            self.lazy_step(self.p("C", z), sums, l, aliases=aliases)
+            return
+        chain, _ = sums()  # the Jacobian sum stays shown as the reason
+        target = S(self.n(namer.target(j)))
+        formula = ordered_add(S(self.act(l, j)), ordered_mul(sp.S.NegativeOne, target))
         self.step(self.p("C", z), formula, l, chain=chain, aliases=aliases)
 
     def d_weights(self, l: int, j: int) -> None:
@@ -167,9 +183,15 @@ class ExampleChain:
         weight multiplies, so the value is a product of two earlier values)."""
         z, zname, dz = self.b.namer.z(l, j), self.z(l, j), self.p("C", self.b.namer.z(l, j))
         ex = self.e + 1 if self.b.many else None
-        inputs = self.inputs[l]
-        for k, w in enumerate(self.weight_names(l, j)):
-            step = PartialProduct(chain=self, dz=dz, z=zname, z_base=z, w=w, wrt=inputs[k])
+        row = self.b.layer_params[l].weights[j]
+        steps = RowGradients(chain=self, dz=dz, z=zname, z_base=z, row=row, inputs=self.inputs[l])
+        rename, recipe = self.weight_gradient, steps.item
+        key = ("row", l, self.e, j)
+        meta = {"rename": rename, "recipe": recipe, "layer": l, "example": ex}
+        if self.b.define_column(BACKWARD, row, steps.kernel, key=key, numbered=True, **meta):
+            return
+        for k, w in enumerate(row):
+            step = steps.item(k)
             name = self.weight_gradient(w)
             self.b.define_lazy(
                 name, BACKWARD, step, step.kernel, numbered=True, layer=l, example=ex

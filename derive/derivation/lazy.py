@@ -22,7 +22,7 @@ import sympy as sp
 
 from ..numbers.arithmetic import Value
 from .names import ETA, gradient
-from .ops import Ops, product
+from .ops import FLOAT, Ops, product
 from .quantity import Formulas, S, ordered_add, ordered_mul
 
 Term = tuple[str, ...]  # a term of z by its factors' names: (w, O), or (b,) for a bias
@@ -72,10 +72,14 @@ class WeightedSum:
         return ordered_add(*(term(t) for t in self.terms())), None
 
     def kernel(self, env: Mapping[str, Value], ops: Ops) -> Value:
-        get, pairs = ops.get, zip(self.row, self.inputs, strict=True)
-        values = [product(ops, [get(env, w), get(env, a)]) for w, a in pairs]
+        pairs = zip(self.row, self.inputs, strict=True)
+        if ops is FLOAT:  # the walker's (1.0·w)·O is w·O, bit for bit
+            values = [env[w] * env[a] for w, a in pairs]
+        else:
+            get, one = ops.get, ops.one()
+            values = [one * get(env, w) * get(env, a) for w, a in pairs]
         if self.bias:
-            values.append(get(env, self.bias))
+            values.append(ops.get(env, self.bias))
         return ops.done(ops.total(values))
 
 
@@ -84,6 +88,66 @@ class Locals(Protocol):
 
     def local(self, z: str, wrt: str) -> sp.Expr: ...
     def p(self, num: str, den: str) -> str: ...
+
+
+class Lazy(Protocol):
+    """A step's two halves: its formulas, built when called, and its value from earlier ones."""
+
+    def __call__(self) -> Formulas: ...
+    def kernel(self, env: Mapping[str, Value], ops: Ops) -> Value: ...
+
+
+class ProductSum:
+    """Σ_i a_i·b_i over earlier names, its own chain rule: ∂C/∂z = Σ_i ∂C/∂O_i · ∂O_i/∂z
+    (one term where the activation is elementwise)."""
+
+    __slots__ = ("pairs",)
+
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        self.pairs = pairs
+
+    def __call__(self) -> tuple[sp.Expr, sp.Expr]:
+        formula = ordered_add(*(ordered_mul(S(a), S(b)) for a, b in self.pairs))
+        return formula, formula
+
+    def kernel(self, env: Mapping[str, Value], ops: Ops) -> Value:
+        get, one = ops.get, ops.one()
+        return ops.done(ops.total([one * get(env, a) * get(env, b) for a, b in self.pairs]))
+
+
+class BackSum:
+    """∂C/∂O = Σ_k ∂C/∂z_k · ∂z_k/∂O over the next layer's neurons, where ∂z_k/∂O (by
+    sympy.diff, ``chain.local``) is the weight w_k that O multiplies in z_k."""
+
+    __slots__ = ("chain", "dzs", "out", "out_base", "weights", "z_bases", "zs")
+
+    def __init__(
+        self,
+        *,
+        chain: Locals,
+        out: str,
+        out_base: str,
+        z_bases: list[str],
+        zs: list[str],
+        weights: list[str],
+    ) -> None:
+        self.chain, self.out, self.out_base = chain, out, out_base
+        self.z_bases, self.zs, self.weights = z_bases, zs, weights
+        self.dzs = [chain.p("C", z) for z in z_bases]
+
+    def __call__(self) -> Formulas:
+        chain, formula = [], []
+        for z_base, z, dz in zip(self.z_bases, self.zs, self.dzs, strict=True):
+            chain.append(ordered_mul(S(dz), S(self.chain.p(z_base, self.out_base))))
+            formula.append(ordered_mul(S(dz), self.chain.local(z, self.out)))
+        return ordered_add(*formula), ordered_add(*chain)
+
+    def kernel(self, env: Mapping[str, Value], ops: Ops) -> Value:
+        get, one = ops.get, ops.one()
+        values = [
+            one * get(env, dz) * get(env, w) for dz, w in zip(self.dzs, self.weights, strict=True)
+        ]
+        return ops.done(ops.total(values))
 
 
 class PartialProduct:

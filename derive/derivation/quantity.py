@@ -57,7 +57,8 @@ def _plain(arg: object) -> bool:
     return type(arg) in (sp.Symbol, sp.Mul, sp.Add, sp.Pow) or isinstance(arg, sp.Number)
 
 
-Formulas = tuple[sp.Expr, sp.Expr | None]  # a step's formula and its chain rule
+# a step's formula and its chain rule (and how it is shown, σ(z0), where that differs)
+Formulas = tuple[sp.Expr, sp.Expr | None] | tuple[sp.Expr, sp.Expr | None, sp.Expr | None]
 
 
 @dataclass(frozen=True, slots=True)  # slots: a mini-batch of the 784 network holds 10⁵ of them
@@ -70,7 +71,7 @@ class Quantity:
     section: Section
     _formula: sp.Expr | None = None  # over names of earlier quantities; None for given values
     value: Value = None
-    shown: sp.Expr | None = None  # display form where it differs from the formula: σ(z0)
+    _shown: sp.Expr | None = None  # display form where it differs from the formula: σ(z0)
     _chain: sp.Expr | None = None  # the general chain rule over partial-derivative names
     exact: Value = None  # the exact value, kept beside a hand-rounded one
     step: int | None = None
@@ -93,12 +94,20 @@ class Quantity:
             self._build()
         return self._chain
 
+    @property
+    def shown(self) -> sp.Expr | None:
+        if self.make is not None:
+            self._build()
+        return self._shown
+
     def _build(self) -> None:
         assert self.make is not None
-        formula, chain = self.make()
+        formula, chain, *shown = self.make()
         # frozen to its users; filling in what was deferred changes no observable value
         object.__setattr__(self, "_formula", formula)
         object.__setattr__(self, "_chain", chain)
+        if shown:
+            object.__setattr__(self, "_shown", shown[0])
         object.__setattr__(self, "make", None)
 
 
@@ -164,6 +173,20 @@ class Derivation:
 
     def __getitem__(self, name: str) -> Quantity:
         return self.quantities[self.alias_of.get(name, name)]
+
+    def value(self, name: str) -> Value:
+        """``self[name].value``; where the builder kept columns, without making the quantity."""
+        from .columns import Quantities  # columns.py builds on this module
+
+        name, q = self.alias_of.get(name, name), self.quantities
+        return q.value_of(name) if isinstance(q, Quantities) else q[name].value
+
+    @cached_property
+    def step_count(self) -> int:
+        from .columns import Quantities
+
+        q = self.quantities
+        return q.count_steps() if isinstance(q, Quantities) else len(self.steps)
 
     def __contains__(self, name: object) -> bool:
         return name in self.quantities or name in self.alias_of

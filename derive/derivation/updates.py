@@ -11,13 +11,13 @@ A frozen parameter keeps its gradient (a true partial derivative) but gets no up
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 import sympy as sp
 
 from ..spec.network import Entry, Network
-from .lazy import Descent
+from .bulk import Bulk, Descents, Gradients
 from .names import (
     DATA_COST,
     ETA,
@@ -42,7 +42,7 @@ from .quantity import (
 from .quantity import ordered_mul as mul
 
 
-class Definer(Protocol):
+class Definer(Gradients, Protocol):
     """The builder, as far as the updates use it."""
 
     @property
@@ -72,6 +72,25 @@ class Definer(Protocol):
         kernel: Kernel,
         *,
         numbered: bool = False,
+        aliases: tuple[str, ...] = (),
+        **meta: Any,
+    ) -> None: ...
+    def define_column(
+        self,
+        section: Section,
+        base: Sequence[str],
+        bulk: Bulk,
+        *,
+        key: tuple[str | int, ...],
+        numbered: bool = False,
+        **meta: Any,
+    ) -> bool: ...
+    def given_column(
+        self,
+        names: Sequence[str],
+        entries: Sequence[Entry],
+        *,
+        key: tuple[str | int, ...],
         **meta: Any,
     ) -> None: ...
 
@@ -128,15 +147,29 @@ class Updates:
 
     def update(self) -> None:
         """One step for every parameter that is not frozen."""
-        momentum = self.b.net.momentum is not None
+        if self.b.net.momentum is None:
+            for l, group in self.b.layer_params.items():
+                self.descend(l, group.names)
+            return
         for p, _ in self.params:
             if p in self.b.frozen:
-                continue
-            if not momentum:
-                descent = Descent(p)
-                self.b.define_lazy(updated(p), UPDATE, descent, descent.kernel)
                 continue
             step = mul(S(ETA), S(gradient(p)))
             v, new_v = velocity(p), updated(velocity(p))
             self.b.define(new_v, UPDATE, ordered_add(mul(S(MU), S(v)), -step))
             self.b.define(updated(p), UPDATE, ordered_add(S(p), S(new_v)))
+
+    def descend(self, layer: int, params: tuple[str, ...]) -> None:
+        """new_p = p − η·∂C/∂p for the layer's parameters that are not frozen."""
+        steps = Descents(gradients=self.b, layer=layer, params=params)
+        frozen = self.b.frozen.intersection(params)
+        key = ("update", layer)
+        made = not frozen and self.b.define_column(
+            UPDATE, params, steps.kernel, key=key, rename=updated, recipe=steps.item
+        )
+        if made:
+            return
+        for i, p in enumerate(params):
+            if p not in frozen:
+                descent = steps.item(i)
+                self.b.define_lazy(updated(p), UPDATE, descent, descent.kernel)

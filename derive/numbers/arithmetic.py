@@ -54,7 +54,7 @@ CANCELLED = 1e-6  # a sum this much smaller than its largest term has lost 10 of
 
 def cancels(total: float, parts: Sequence[float]) -> bool:
     """Whether a float sum lost most of its digits: far smaller than its largest term."""
-    return abs(total) < CANCELLED * max(abs(a) for a in parts)
+    return abs(total) < CANCELLED * max(map(abs, parts))
 
 
 class FloatArithmetic(Walker):

@@ -35,7 +35,7 @@ class TextExplainer:
         from .summary import SUMMARY_STEPS
         from .summary import render as summary
 
-        return summary(d) if not full and len(d.steps) > SUMMARY_STEPS else render(d, why=why)
+        return summary(d) if not full and d.step_count > SUMMARY_STEPS else render(d, why=why)
 
     def chosen(
         self, d: Derivation, *, only: str | None, example: int | None, why: bool = False

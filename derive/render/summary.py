@@ -51,7 +51,7 @@ def _magnitude(value: Any) -> float | None:
 
 
 def _norm(d: Derivation, names: list[str]) -> str:
-    sizes = [_magnitude(d[gradient(p)].value) for p in names]
+    sizes = [_magnitude(d.value(gradient(p))) for p in names]
     if not names:
         return "—"
     if any(s is None for s in sizes):
@@ -67,7 +67,7 @@ def render(d: Derivation) -> RenderableType:
         safe_text(net.source),
         sizes,
         f"{len(d.parameters):,} parameters",
-        f"{len(d.steps):,} chain-rule steps",
+        f"{d.step_count:,} chain-rule steps",
         f"cost {net.cost} = {value_text(d['C'], d.decimals)}",
     ]
     example = f"{gradient(d.parameters[0])}*,C" if d.parameters else "C"
@@ -113,12 +113,12 @@ def _layers(d: Derivation) -> Table:
 
 
 def _largest(d: Derivation) -> Table:
-    sized = [(_magnitude(d[gradient(p)].value), p) for p in d.parameters]
+    sized = [(_magnitude(d.value(gradient(p))), p) for p in d.parameters]
     known = sorted(((s, p) for s, p in sized if s is not None), key=lambda sp: (-sp[0], sp[1]))
     title = f"Largest gradients (top {LARGEST} by |∂C/∂p|)"
     table = _table(title, "Parameter", "Layer", "p", "∂C/∂p", "New p")
     for _, p in known[:LARGEST]:
-        cells = (d[p].value, d[gradient(p)].value, d[updated(p)].value)
+        cells = (d.value(p), d.value(gradient(p)), d.value(updated(p)))
         table.add_row(
             p, layer_label(d.network, d.layer_of(p)), *(format_number(v, d.decimals) for v in cells)
         )

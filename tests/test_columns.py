@@ -1,0 +1,155 @@
+"""Columns (derivation/columns.py, bulk.py): runs of steps kept as lists of values, named and
+made into quantities when read; and templates (templates.py): SymPy forms built once and filled
+in with each neuron's names, which must be the very expressions SymPy builds from those names."""
+
+from __future__ import annotations
+
+import random
+import string
+
+import pytest
+import sympy as sp
+
+import derive.derivation.build as build
+from derive import derive, load_network
+from derive.derivation import templates
+from derive.derivation.columns import Column, Quantities
+from derive.derivation.quantity import Derivation, S, Section
+from derive.functions import ACTIVATIONS, COSTS, activation_derivative, tidy
+from derive.numbers.arithmetic import EvaluationError
+from derive.spec.network import Activation, Example, Layer, Network
+
+from .conftest import CASES
+from .test_lazy import _everything
+
+_NAMES = ["O1", "O10", "O1[12]", "O10[12]", "y1", "y10", "a_2", "a_10", "z2_9", "z2_10", "x", "Z"]
+
+
+def _tree(e: sp.Basic) -> object:
+    """The expression as its nodes hold their arguments, in order (srepr sorts a sum's terms)."""
+    if not e.args:
+        return sp.srepr(e)
+    return (type(e).__name__, tuple(_tree(a) for a in e.args))
+
+
+def _names(rng: random.Random, k: int) -> list[str]:
+    """k distinct names, some of which compare in an order that differs from their numbering."""
+    pool = [
+        *_NAMES,
+        *("".join(rng.choices(string.ascii_letters + "_[]0123456789", k=5)) for _ in range(8)),
+    ]
+    return rng.sample(pool, k)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_filled_templates_are_what_sympy_builds_from_the_names(seed: int) -> None:
+    rng = random.Random(seed)
+    for name, act in ACTIVATIONS.items():
+        slope = 0.01 if name == "leaky_relu" else act.default_slope
+        zs = _names(rng, 1 if act.elementwise else 3)
+        direct = act.sympy([S(z) for z in zs], slope)
+        filled = [f.formula() for f in templates.activation(name, slope, zs)]
+        assert [_tree(e) for e in filled] == [_tree(e) for e in direct], name
+        for diagonal in (True, False):
+            z, a_i, a_j = _names(rng, 3)
+            a_j = a_i if diagonal else a_j
+            args = {"i_out": a_i, "j_out": a_j, "j_z": z, "diagonal": diagonal}
+            want = activation_derivative(name, slope, **args)  # type: ignore[arg-type]
+            got = templates.local_derivative(name, slope, **args).formula()  # type: ignore[arg-type]
+            assert _tree(got) == _tree(want), (name, diagonal)
+    for name, cost in COSTS.items():
+        n = rng.choice([1, 2, 3])
+        every = _names(rng, 2 * n)
+        a, y = [S(v) for v in every[:n]], [S(v) for v in every[n:]]
+        whole = cost.sympy(a, y)
+        assert _tree(templates.cost(name, every[:n], every[n:]).formula()) == _tree(whole), name
+        for j in range(n):
+            want = tidy(sp.diff(whole, a[j]))
+            got = templates.cost_derivative(name, every[:n], every[n:], j).formula()
+            assert _tree(got) == _tree(want), (name, j)
+
+
+def test_a_template_that_ignored_the_order_of_the_names_would_be_caught() -> None:
+    # the terms of a cost follow the order of the names: one template for every order is wrong
+    names = [S("z2_10"), S("O10[12]"), S("x"), S("b")]
+    first = COSTS["half_squared_error"].sympy(names[:2], names[2:])
+    holders = [S("p"), S("q"), S("r"), S("s")]
+    fixed = COSTS["half_squared_error"].sympy(holders[:2], holders[2:])
+    copied = templates.instantiate(fixed, dict(zip(holders, names, strict=True)))
+    assert sp.expand(copied - first) == 0  # the same sum...
+    assert _tree(copied) != _tree(first)  # ...with its terms in another order
+    filled = templates.cost("half_squared_error", ["z2_10", "O10[12]"], ["x", "b"])
+    assert _tree(filled.formula()) == _tree(first)
+
+
+def _digits() -> Derivation:
+    return derive(load_network(CASES / "3b1b-784-16-16-10.yaml"))
+
+
+def test_a_large_network_keeps_its_gradients_and_updates_as_columns() -> None:
+    d = _digits()
+    q = d.quantities
+    assert isinstance(q, Quantities)
+    names = list(q)
+    assert len(names) == len(q) == len(set(names))
+    column, i = q.find("dC/dw2_1_1") or (None, 0)
+    assert isinstance(column, Column) and column.names()[i] == "dC/dw2_1_1"
+    assert q.find("new_w2_1_1") is not None and q.find("w2_1_1") is not None
+    assert "dC/dw2_1_1" in q and "no such name" not in q
+    with pytest.raises(KeyError):
+        q["no such name"]
+    read = d["dC/dw2_1_1"]
+    assert read == d["dC/dw2_1_1"] and read.step is not None
+    steps = [s.step for s in d.steps]
+    assert steps == list(range(1, len(steps) + 1))
+    assert [v.name for v in q.values()] == names
+
+
+def test_a_column_matches_the_steps_made_one_by_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    network = load_network(CASES / "blog-2-3-1.yaml")
+    columns = derive(network)
+    with monkeypatch.context() as m:  # no runs: each step defined on its own
+        m.setattr(build.Builder, "define_column", lambda self, *a, **k: False)
+        m.setattr(build.Builder, "given_column", _given_one_by_one)
+        single = derive(network)
+    assert _everything(columns) == _everything(single)
+
+
+def _given_one_by_one(
+    self: build.Builder, names: list[str], entries: list[float], **meta: object
+) -> None:
+    meta.pop("key")
+    for name, entry in zip(names, entries, strict=True):
+        self.given(name, entry, **meta)
+
+
+def _one_weight(*, w: float, x: tuple[float, ...], y: tuple[float, ...], eta: float) -> Network:
+    layer = Layer(1, Activation("linear"), ((w,),), None)
+    rows = tuple(Example((xi,), (yi,)) for xi, yi in zip(x, y, strict=True))
+    return Network("one", 1, (layer,), rows, "half_squared_error", learning_rate=eta)
+
+
+@pytest.mark.parametrize(
+    ("network", "section"),
+    [
+        (_one_weight(w=1.0, x=(1.0,), y=(0.5,), eta=2.0), "update"),  # 1 − 2·0.5 cancels
+        (_one_weight(w=0.5, x=(1.0, 1.0), y=(0.0, 1.0), eta=0.1), "average"),  # 0.5 − 0.5
+    ],
+)
+def test_a_run_with_a_step_the_kernels_leave_is_made_one_by_one(
+    network: Network, section: Section, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    d = derive(network)
+    quantities = d.quantities
+    assert isinstance(quantities, Quantities)
+    assert section not in {c.section for c in quantities.columns}
+    assert d.section(section)  # defined, one by one
+    with monkeypatch.context() as m:
+        m.setattr(build, "ops_for", lambda arith, exact: None)
+        assert _everything(d) == _everything(derive(network))
+
+
+def test_a_weight_gradient_past_the_float_range_is_one_clear_error() -> None:
+    network = _one_weight(w=1e-290, x=(1e300,), y=(0.0,), eta=0.1)  # ∂C/∂w = 1e10 · 1e300
+    with pytest.raises(EvaluationError, match=r"dC/dw0: .* past the float range"):
+        derive(network)
