@@ -4,8 +4,10 @@ in with each neuron's names, which must be the very expressions SymPy builds fro
 
 from __future__ import annotations
 
+import gc
 import random
 import string
+import weakref
 
 import pytest
 import sympy as sp
@@ -13,8 +15,11 @@ import sympy as sp
 import derive.derivation.build as build
 from derive import derive, load_network
 from derive.derivation import templates
+from derive.derivation.bulk import RowGradients
 from derive.derivation.columns import Column, Quantities
-from derive.derivation.quantity import Derivation, S, Section
+from derive.derivation.lazy import Descent, WeightedSum
+from derive.derivation.ops import FLOAT, Declined, Fetch
+from derive.derivation.quantity import Derivation, S, Section, ordered_add, ordered_mul
 from derive.functions import ACTIVATIONS, COSTS, activation_derivative, tidy
 from derive.numbers.arithmetic import EvaluationError
 from derive.spec.network import Activation, Example, Layer, Network
@@ -153,3 +158,55 @@ def test_a_weight_gradient_past_the_float_range_is_one_clear_error() -> None:
     network = _one_weight(w=1e-290, x=(1e300,), y=(0.0,), eta=0.1)  # ∂C/∂w = 1e10 · 1e300
     with pytest.raises(EvaluationError, match=r"dC/dw0: .* past the float range"):
         derive(network)
+
+
+@pytest.mark.parametrize("case", ["blog-2-3-1", "mazur-2-2-2", "nielsen-l2-momentum"])
+def test_a_derivation_is_freed_when_dropped_with_no_cycle_left_to_collect(case: str) -> None:
+    d = derive(load_network(CASES / f"{case}.yaml"))
+    assert all(q.formula is not None for q in d.section("backward"))  # lazy formulas built too
+    quantities = weakref.ref(d.quantities)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        del d
+        assert quantities() is None  # freed by reference counting alone
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def test_bulk_float_kernels_check_by_bounds_and_still_decline_where_the_walker_would() -> None:
+    fetch = Fetch()
+    both = WeightedSum(layer=1, row=("w", "v"), inputs=["x", "u"], bias="b", fetch=fetch)
+    plain = WeightedSum(layer=1, row=("w", "v"), inputs=["x", "u"], bias="b")
+    for env in (
+        {"w": 0.1, "x": 3.0, "v": -0.3, "u": 1.0, "b": 0.0},  # 0.3 − 0.3: cancels
+        {"w": 1e200, "x": 1e200, "v": 1.0, "u": 1.0, "b": 0.0},  # overflow
+        {"w": 0.5, "x": 2.0, "v": 0.25, "u": 2.0, "b": -1.5},  # 1 + 0.5 − 1.5: cancels
+    ):
+        with pytest.raises(Declined):
+            both.kernel(env, FLOAT)
+    env = {"w": 0.1, "x": 0.7, "v": -0.3, "u": 0.2, "b": 1e-3}
+    fresh = WeightedSum(layer=1, row=both.row, inputs=both.inputs, bias="b", fetch=Fetch())
+    assert repr(fresh.kernel(env, FLOAT)) == repr(plain.kernel(env, FLOAT))
+    rows = RowGradients(
+        chain=_NoChain(), dz="d", z="z", z_base="z", row=("w", "v"), inputs=["x", "u"], fetch=fetch
+    )
+    with pytest.raises(Declined):
+        rows.kernel({"d": 1e200, "x": 1e200, "u": 1.0}, FLOAT)
+    assert rows.kernel({"d": 0.5, "x": 0.25, "u": -3.0}, FLOAT) == [0.125, -1.5]
+
+
+class _NoChain:
+    def local(self, z: str, wrt: str) -> sp.Expr:
+        raise AssertionError("values need no formula")
+
+    def p(self, num: str, den: str) -> str:
+        return f"d{num}/d{den}"
+
+
+@pytest.mark.parametrize("p", ["w1", "A", "zz", "b(L)", "w2_1_1"])
+def test_an_update_is_the_formula_sympy_writes_for_p_minus_eta_times_the_gradient(p: str) -> None:
+    written = ordered_add(S(p), -ordered_mul(S("eta"), S(f"dC/d{p}")))
+    made = Descent(p)()[0]
+    assert made == written and made.args == written.args and _tree(made) == _tree(written)

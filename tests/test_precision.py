@@ -4,6 +4,9 @@ checked against mpmath at 50 digits; float64 mode unchanged."""
 from __future__ import annotations
 
 import json
+import math
+import random
+import struct
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,7 +17,7 @@ from typer.testing import CliRunner
 
 from derive.cli import app
 from derive.derivation.build import derive
-from derive.numbers.rounding import format_number, round_significant
+from derive.numbers.rounding import format_number, round_half_away, round_significant
 from derive.numbers.written import Written
 from derive.spec.load import load_network
 
@@ -169,3 +172,25 @@ def test_json_keeps_every_digit_that_precision_computed(tmp_path: Path) -> None:
     assert set(json.loads(only.stdout)["digits"]) == {"dC/dw0"}
     plain = json.loads(runner.invoke(app, ["explain", path, "--format", "json"]).stdout)
     assert "digits" not in plain and "precision" not in plain
+
+
+def _float_cases() -> list[float]:
+    """Ties at every place, values near them, any bit pattern, and every scale a table shows."""
+    rng = random.Random(7)
+    out = [0.0, -0.0, 0.5, -0.5, 2.5, 0.00005, -0.00005, 0.03155, 0.99995, -9.99995, 0.1 + 0.2]
+    for _ in range(20000):
+        out.append(round(rng.uniform(-10, 10), rng.randint(0, 6)) + rng.choice([0, 5e-5, -5e-6]))
+        out.append(struct.unpack("d", struct.pack("Q", rng.getrandbits(64)))[0])
+        out.append(rng.uniform(-1, 1) * 10 ** rng.randint(-8, 14))
+    return [v for v in out if math.isfinite(v) and abs(v) < 1e15]
+
+
+def test_fixed_point_text_is_the_rounding_policy_on_the_shortest_repr() -> None:
+    """format_number writes a float from the digits of its repr; it must be what rounding that
+    decimal half away from zero gives (the policy, round_half_away) at every number of places."""
+    for value in _float_cases():
+        for decimals in range(9):
+            if value != 0 and abs(value) < 0.5 * 10.0**-decimals:
+                continue  # written in scientific form instead
+            want = f"{round_half_away(value, decimals):.{decimals}f}"
+            assert format_number(value, decimals) == want, (repr(value), decimals)

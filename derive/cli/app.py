@@ -137,15 +137,13 @@ def emit(output: Any, *, width: int | None = None) -> None:
     themselves). A closed pipe ends the command quietly with 141, as SIGPIPE ends other tools;
     any other failed write (a full disk) is a DeriveError: one line and exit code 2."""
     from ..render.safe import safe_output
+    from ..render.tables import written
 
     try:
         if isinstance(output, str):
             text, newline = safe_output(output), not output.endswith("\n")
         else:  # captured, then written below: rich would exit 1 on a closed pipe by itself
-            out = console(width)
-            with out.capture() as captured:
-                out.print(output)
-            text, newline = captured.get(), False
+            text, newline = written(output, console(width)), False
         typer.echo(text, nl=newline)
         sys.stdout.flush()  # a write error surfaces here, inside handled(), not at exit
     except OSError as exc:

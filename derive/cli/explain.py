@@ -77,10 +77,10 @@ def _as_text(output: Any, *, width: int | None) -> str:
         return output if output.endswith("\n") else output + "\n"
     from rich.console import Console
 
+    from ..render.tables import written
+
     plain = Console(width=width or 120, no_color=True, color_system=None, highlight=False)
-    with plain.capture() as captured:
-        plain.print(output)
-    return captured.get()
+    return written(output, plain)
 
 
 @app.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import cached_property
 from typing import Any, cast
 
 import sympy as sp
@@ -27,7 +28,7 @@ from .columns import Column, Quantities, Values
 from .compose import Composer
 from .example import ExampleChain
 from .names import DATA_COST, ETA, gradient, per_example
-from .ops import FLOAT, Declined, Kernel, Ops, ops_for
+from .ops import FLOAT, Declined, Fetch, Kernel, Ops, ops_for
 from .quantity import (
     AVERAGE,
     BACKWARD,
@@ -113,6 +114,7 @@ class Builder:
             self.exact = FloatArithmetic(wide=True, compose=self.composer)
         self.carry, self.decimals = carry, decimals
         self.ops = ops_for(self.arith, self.exact)  # None: every formula built as defined
+        self.fetch = Fetch()
         self.env = Values(self.q)
         self.exact_env = Values(self.q, exact=True)
         self.columns: dict[tuple[str | int, ...], Column] = {}  # by kind, layer, example, row
@@ -234,10 +236,12 @@ class Builder:
             self.define(name, section, formula, numbered=numbered, aliases=aliases, **meta)
             return
         value, exact = values
-        self.env.update(dict.fromkeys((name, *aliases), value))
+        self.env[name] = value
         if exact is not None:
-            self.exact_env.update(dict.fromkeys((name, *aliases), exact))
+            self.exact_env[name] = exact
         if aliases:
+            self.env.update(dict.fromkeys(aliases, value))
+            self.exact_env.update(dict.fromkeys(aliases, exact) if exact is not None else {})
             self.alias_of.update(dict.fromkeys(aliases, name))
             self.composer.aliased(name, aliases)
         if numbered:
@@ -301,6 +305,8 @@ class Builder:
         if self.ops is None:
             return None
         try:
+            if self.ops is FLOAT:  # no context to enter (the usual case: worth the shortcut)
+                return kernel(self.env, FLOAT), None
             with self.ops.context():
                 value = kernel(self.env, self.ops)
             exact = kernel(self.exact_env, FLOAT) if self.exact is not None else None
@@ -348,6 +354,11 @@ class Builder:
         softmax = self.net.layer(layer).activation.name == "softmax"
         return softmax and example in self.sum_to_one
 
+    @cached_property
+    def input_names(self) -> list[str]:
+        """The inputs' names without an example's suffix."""
+        return [self.namer.act(0, k) for k in range(self.net.inputs)]
+
     def sfx(self, name: str, example: int) -> str:
         return per_example(name, example + 1 if self.many else None)
 
@@ -373,7 +384,7 @@ class Builder:
         self.average()
         updates.regularize()
         updates.update()
-        return Derivation(
+        derivation = Derivation(
             network=self.net,
             carry=self.carry,
             decimals=self.decimals,
@@ -386,6 +397,16 @@ class Builder:
             precision=self.precision,
             carried=dict(self.arith.carried) if isinstance(self.arith, DecimalArithmetic) else {},
         )
+        self._let_go()
+        return derivation
+
+    def _let_go(self) -> None:
+        """The lazy steps keep this builder (for names and layers) to build their formulas
+        later: it lets go of everything that leads back to the quantities, so a derivation
+        has no reference cycle and is freed as soon as it is dropped, not by the collector."""
+        del self.q, self.env, self.exact_env, self.composer, self.arith, self.exact
+        del self.columns
+        self.fetch.clear()  # the steps keep it: its tables lead back to the quantities
 
     def average(self) -> None:
         """With several examples, each gradient is the mean of the examples' gradients (of a

@@ -38,6 +38,8 @@ class Column:
     layer: int | None = None
     example: int | None = None
     _names: Sequence[str] | None = field(default=None, repr=False)
+    # the quantities read so far: one object a step, its formula built once
+    _made: dict[int, Quantity] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
         return len(self.values)
@@ -49,6 +51,12 @@ class Column:
         return self._names
 
     def quantity(self, i: int) -> Quantity:
+        q = self._made.get(i)
+        if q is None:
+            q = self._made[i] = self._make(i)
+        return q
+
+    def _make(self, i: int) -> Quantity:
         return Quantity(
             self.names()[i],
             self.section,
@@ -153,6 +161,17 @@ class Quantities(MappingABC[str, Quantity]):
 
     def values(self) -> ValuesView[Quantity]:
         return _InOrder(self)
+
+    def of_section(self, section: Section) -> list[Quantity]:
+        """The quantities of one section in order, skipping whole columns of the others."""
+        out: list[Quantity] = []
+        for run in self._runs:
+            if isinstance(run, Column):
+                if run.section == section:
+                    out.extend(run.quantities())
+            elif run.section == section:
+                out.append(run)
+        return out
 
     def runs(self) -> Iterator[Quantity]:
         for run in self._runs:

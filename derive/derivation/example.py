@@ -12,8 +12,9 @@ from ..functions import ACTIVATIONS
 from ..spec.notation import Namer
 from . import templates
 from .bulk import RowGradients
-from .lazy import BackSum, Lazy, ProductSum, WeightedSum, term
-from .names import DATA_COST, data_gradient, partial
+from .lazy import BackSum, Following, Lazy, ProductSum, WeightedSum, term
+from .names import DATA_COST, data_gradient, partial, per_example
+from .ops import Fetch
 from .quantity import BACKWARD, COST, FORWARD, S, ordered_add, ordered_mul
 from .updates import Definer
 
@@ -28,6 +29,10 @@ class Recorder(Definer, Protocol):
     @property
     def wrt_inputs(self) -> bool: ...
     def sfx(self, name: str, example: int) -> str: ...
+    @property
+    def input_names(self) -> list[str]: ...
+    @property
+    def fetch(self) -> Fetch: ...
     def writes_o_minus_y(self, layer: int, example: int) -> bool: ...
 
 
@@ -43,6 +48,7 @@ class ExampleChain:
         self.z_sums: dict[str, WeightedSum] = {}
         self.inputs: dict[int, list[str]] = {}  # each layer's inputs, by name
         self._input_columns: dict[int, dict[str, int]] = {}  # made when a formula needs them
+        self._following: dict[int, Following] = {}
         self.outputs: list[str] = []  # the output layer's names, and the targets'
         self.targets: list[str] = []
 
@@ -58,7 +64,8 @@ class ExampleChain:
     def forward_and_cost(self) -> None:
         b, namer = self.b, self.b.namer
         meta: dict[str, Any] = {"example": self.e + 1 if self.b.many else None}
-        first = [self.act(0, k) for k in range(len(self.ex.input))]
+        number = self.e + 1 if b.many else None
+        first = [per_example(a, number) for a in b.input_names]
         b.given_column(first, self.ex.input, key=("input", self.e), layer=0, **meta)
         for j, entry in enumerate(self.ex.target):
             b.given(self.n(namer.target(j)), entry, **meta)
@@ -69,7 +76,8 @@ class ExampleChain:
             )
             for j, row in enumerate(group.weights):
                 zname = self.z(l, j)
-                z_sum = WeightedSum(layer=l, row=row, inputs=inputs, bias=group.bias(j))
+                bias = group.bias(j)
+                z_sum = WeightedSum(layer=l, row=row, inputs=inputs, bias=bias, fetch=b.fetch)
                 self.z_sums[zname] = z_sum
                 b.define_lazy(zname, FORWARD, z_sum, z_sum.kernel, layer=l, **meta)
             act = ACTIVATIONS[layer.activation.name]
@@ -124,25 +132,24 @@ class ExampleChain:
 
     def d_output(self, l: int, j: int) -> None:
         """∂C/∂O_j: from the cost for the output layer, else a sum over the next layer."""
-        namer, out = self.b.namer, self.b.namer.act(l, j)
+        out = self.b.namer.act(l, j)
         if l == self.b.net.depth:
             cost = self.b.net.cost
             self.lazy_step(
                 self.p("C", out), templates.cost_derivative(cost, self.outputs, self.targets, j), l
             )
             return
-        following = range(self.b.net.layer(l + 1).size)
-        group = self.b.layer_params[l + 1]
-        z_bases = [namer.z(l + 1, k) for k in following]
-        steps = BackSum(
-            chain=self,
-            out=self.n(out),
-            out_base=out,
-            z_bases=z_bases,
-            zs=[self.n(z) for z in z_bases],
-            weights=[group.weights[k][j] for k in following],
-        )
+        after, weights = self.following(l), self.b.layer_params[l + 1].by_input[j]
+        steps = BackSum(chain=self, out=self.n(out), out_base=out, after=after, weights=weights)
         self.lazy_step(self.p("C", out), steps, l)
+
+    def following(self, l: int) -> Following:
+        """Layer l + 1's weighted sums by name, made once for all of layer l's outputs."""
+        if l not in self._following:
+            z_bases = tuple(self.b.namer.z(l + 1, k) for k in range(self.b.net.sizes[l + 1]))
+            zs = tuple(self.n(z) for z in z_bases)
+            self._following[l] = Following(z_bases, zs, tuple(self.p("C", z) for z in z_bases))
+        return self._following[l]
 
     def d_activation(self, l: int, i: int, j: int) -> None:
         """∂O_i/∂z_j, the activation's local derivative (a Jacobian entry for softmax)."""
@@ -163,7 +170,7 @@ class ExampleChain:
         namer, layer = self.b.namer, self.b.net.layer(l)
         z = namer.z(l, j)
         rows = [j] if ACTIVATIONS[layer.activation.name].elementwise else range(layer.size)
-        pairs = [(self.p("C", namer.act(l, i)), self.p(namer.act(l, i), z)) for i in rows]
+        pairs = tuple((self.p("C", namer.act(l, i)), self.p(namer.act(l, i), z)) for i in rows)
         aliases: tuple[str, ...] = ()
         bias = self.bias_name(l, j)
         shared = self.b.layer_params[l].shared
@@ -184,7 +191,10 @@ class ExampleChain:
         z, zname, dz = self.b.namer.z(l, j), self.z(l, j), self.p("C", self.b.namer.z(l, j))
         ex = self.e + 1 if self.b.many else None
         row = self.b.layer_params[l].weights[j]
-        steps = RowGradients(chain=self, dz=dz, z=zname, z_base=z, row=row, inputs=self.inputs[l])
+        inputs, fetch = self.inputs[l], self.b.fetch
+        steps = RowGradients(
+            chain=self, dz=dz, z=zname, z_base=z, row=row, inputs=inputs, fetch=fetch
+        )
         rename, recipe = self.weight_gradient, steps.item
         key = ("row", l, self.e, j)
         meta = {"rename": rename, "recipe": recipe, "layer": l, "example": ex}

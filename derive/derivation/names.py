@@ -16,6 +16,8 @@ How weights, biases, sums and activations are numbered is the notation's busines
 
 from __future__ import annotations
 
+from functools import cache
+
 ETA = "eta"
 LAMBDA = "lambda"
 MU = "mu"
@@ -90,6 +92,7 @@ def updated_param(name: str) -> str | None:
     return name.removeprefix(_NEW) if name.startswith(_NEW) else None
 
 
+@cache  # a table of the digit network names the same 30,000 symbols several times
 def display(name: str) -> str:
     """Console form of a name: dC/dz3 → ∂C/∂z3, eta → η."""
     if name in _GREEK:

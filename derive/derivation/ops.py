@@ -100,3 +100,35 @@ def ops_for(arith: Arithmetic, exact: Arithmetic | None) -> Ops | None:
     if type(arith) is DecimalArithmetic and type(exact) is FloatArithmetic:
         return HandOps(arith)
     return None
+
+
+class Fetch:
+    """The values of a long-lived sequence of names (a layer's inputs, a neuron's weights), looked
+    up once per value table: each of a layer's 16 neurons reads the same 784 inputs."""
+
+    def __init__(self) -> None:
+        # keyed by identity; each entry keeps its table and sequence alive: no id is reused
+        self._memo: dict[tuple[int, int], tuple[object, list[float], float]] = {}
+
+    def __call__(self, env: Mapping[str, Value], names: Sequence[str]) -> list[float]:
+        return self._fetch(env, names)[1]
+
+    def clear(self) -> None:
+        self._memo.clear()
+
+    def bound(self, env: Mapping[str, Value], names: Sequence[str]) -> float:
+        """The largest |value|, or ∞ where one is not finite: a product with a value bounds
+        every product with the others, so most sums need no term-by-term look."""
+        return self._fetch(env, names)[2]
+
+    def _fetch(
+        self, env: Mapping[str, Value], names: Sequence[str]
+    ) -> tuple[object, list[float], float]:
+        key = (id(env), id(names))
+        got = self._memo.get(key)
+        if got is None:
+            values = [env[n] for n in names]
+            finite = math.isfinite(sum(values))  # a nan or an infinity makes the sum one
+            largest = max(map(abs, values), default=0.0) if finite else math.inf
+            got = self._memo[key] = ((env, names), values, largest)
+        return got

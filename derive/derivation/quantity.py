@@ -129,6 +129,11 @@ class LayerParameters:
         """Each weight's position in its row: the input it multiplies."""
         return {w: k for row in self.weights for k, w in enumerate(row)}
 
+    @cached_property
+    def by_input(self) -> tuple[tuple[str, ...], ...]:
+        """The weights out of each input, one per neuron: column k of the rows."""
+        return tuple(zip(*self.weights, strict=True)) if self.weights else ()
+
     def bias(self, j: int) -> str | None:
         """The bias added into neuron j (the layer's one bias when shared), if any."""
         if not self.biases:
@@ -165,7 +170,12 @@ class Derivation:
     carried: Mapping[str, Value] = field(default_factory=dict)
 
     def section(self, name: Section) -> list[Quantity]:
-        return [q for q in self.quantities.values() if q.section == name]
+        from .columns import Quantities  # columns.py builds on this module
+
+        q = self.quantities
+        if isinstance(q, Quantities):
+            return q.of_section(name)
+        return [x for x in q.values() if x.section == name]
 
     @property
     def steps(self) -> list[Quantity]:

@@ -21,12 +21,14 @@ import sympy as sp
 
 from ..functions import ACTIVATIONS, COSTS, activation_derivative, tidy
 from ..numbers.arithmetic import EvaluationError, FloatArithmetic, Value
+from ..numbers.compiled import Run, Unfaithful, compile_float
 from .ops import FLOAT, Declined, Ops
 from .quantity import Formulas, S
 
 Build = Callable[[list[sp.Symbol]], sp.Expr]
 Extra = Callable[[], tuple[sp.Expr | None, sp.Expr | None]]  # a step's chain rule and shown form
-Made = tuple[sp.Expr, tuple[sp.Symbol, ...]]  # a template and its placeholders
+# a template, its placeholders, and its float walk as closures where it has one
+Made = tuple[sp.Expr, tuple[sp.Symbol, ...], Run | None]
 
 _made: dict[Hashable, Made] = {}
 
@@ -47,10 +49,10 @@ class Filled:
     value is the template's over the values of those names: the same tree, so the walker does
     the same operations in the same order. Hand rounding evaluates the filled-in formula."""
 
-    __slots__ = ("extra", "holders", "names", "template")
+    __slots__ = ("extra", "holders", "names", "run", "template")
 
-    def __init__(self, made: Made, names: list[str], extra: Extra | None = None) -> None:
-        (self.template, self.holders), self.names, self.extra = made, names, extra
+    def __init__(self, made: Made, names: tuple[str, ...], extra: Extra | None = None) -> None:
+        (self.template, self.holders, self.run), self.names, self.extra = made, names, extra
 
     def formula(self) -> sp.Expr:
         return instantiate(self.template, dict(zip(self.holders, map(S, self.names), strict=True)))
@@ -62,6 +64,11 @@ class Filled:
     def kernel(self, env: Mapping[str, Value], ops: Ops) -> Value:
         if ops is not FLOAT:
             raise Declined
+        if self.run is not None:
+            try:
+                return self.run([env[n] for n in self.names])
+            except (Unfaithful, KeyError):
+                raise Declined from None
         try:
             values = {h.name: env[n] for h, n in zip(self.holders, self.names, strict=True)}
             return ops.done(_STRICT.evaluate(self.template, values))
@@ -72,12 +79,13 @@ class Filled:
 def literal(expr: sp.Expr, extra: Extra | None = None) -> Filled:
     """A step whose template is ``expr`` itself, over its own symbols."""
     symbols = tuple(sorted(expr.free_symbols, key=str))
-    return Filled((expr, symbols), [s.name for s in symbols], extra)
+    made = (expr, symbols, compile_float(expr, symbols))
+    return Filled(made, tuple(s.name for s in symbols), extra)
 
 
 def filled(key: Hashable, build: Build, names: Sequence[str], extra: Extra | None = None) -> Filled:
     """``build`` over symbols named ``names``, made once per ``key`` and order of the names."""
-    distinct = list(dict.fromkeys(names))
+    distinct = tuple(dict.fromkeys(names))  # a tuple of strings: the collector stops tracking it
     order = sorted(range(len(distinct)), key=distinct.__getitem__)
     rank = [0] * len(distinct)
     for r, i in enumerate(order):
@@ -86,7 +94,8 @@ def filled(key: Hashable, build: Build, names: Sequence[str], extra: Extra | Non
     if made is None:
         holders = tuple(sp.Symbol(f"_{r:06d}") for r in rank)  # compare as the names do
         where = dict(zip(distinct, holders, strict=True))
-        made = _made[(key, tuple(rank))] = (build([where[n] for n in names]), holders)
+        template = build([where[n] for n in names])
+        made = _made[(key, tuple(rank))] = (template, holders, compile_float(template, holders))
     return Filled(made, distinct, extra)
 
 
@@ -115,7 +124,7 @@ def activation(name: str, slope: float, zs: Sequence[str]) -> list[Filled]:
     if act.elementwise:
         one = ("activation", name, slope)
         return [
-            filled(one, lambda z: act.sympy(z, slope)[0], [z], _shown(act.symbol, z)) for z in zs
+            filled(one, lambda z: act.sympy(z, slope)[0], [z], _Shown(act.symbol, z)) for z in zs
         ]
     key = ("activation", name, slope, len(zs))
 
@@ -125,14 +134,17 @@ def activation(name: str, slope: float, zs: Sequence[str]) -> list[Filled]:
     return [filled((*key, j), output(j), zs) for j in range(len(zs))]
 
 
-def _shown(symbol: str, z: str, *, as_chain: bool = False) -> Extra:
+class _Shown:
     """σ(z) (or σ'(z) as a chain rule), made when the step is read."""
 
-    def extra() -> tuple[sp.Expr | None, sp.Expr | None]:
-        applied = sp.Function(symbol)(S(z))
-        return (applied, None) if as_chain else (None, applied)
+    __slots__ = ("as_chain", "symbol", "z")
 
-    return extra
+    def __init__(self, symbol: str, z: str, *, as_chain: bool = False) -> None:
+        self.symbol, self.z, self.as_chain = symbol, z, as_chain
+
+    def __call__(self) -> tuple[sp.Expr | None, sp.Expr | None]:
+        applied = sp.Function(self.symbol)(S(self.z))
+        return (applied, None) if self.as_chain else (None, applied)
 
 
 def cost(name: str, outputs: Sequence[str], targets: Sequence[str]) -> Filled:
@@ -185,5 +197,5 @@ def local_derivative(
         return activation_derivative(name, slope, i_out=a_i, j_out=a_j, j_z=z, diagonal=diagonal)
 
     act = ACTIVATIONS[name]
-    extra = _shown(act.symbol + "'", j_z, as_chain=True) if act.elementwise else None
+    extra = _Shown(act.symbol + "'", j_z, as_chain=True) if act.elementwise else None
     return filled(("local", name, slope, diagonal), build, [j_z, i_out, j_out], extra)

@@ -131,14 +131,16 @@ def _given(d: Derivation, quantities: list[Quantity]) -> ByWidth:
             key = "data" if q.example is None else f"example {q.example}"
         groups.setdefault(key, []).append(text)
 
-    def layout(width: int | None) -> Table:
-        table = _table("Given values", "", "Values")
+    def layout(width: int | None) -> RenderableType:
         room = None if width is None else width - max(map(cell_len, groups)) - 5
-        for key, texts in groups.items():
-            table.add_row(key, ",  ".join(texts) if room is None else fill(texts, room))
-        return table
+        rows = [
+            (key, ",  ".join(texts) if room is None else fill(texts, room))
+            for key, texts in groups.items()
+        ]
+        lines = sum(text.count("\n") + 1 for _, text in rows)  # a row per layer, 12,544 values
+        return table_of("Given values", ("", "Values"), rows, right=_RIGHT, among=lines)
 
-    return ByWidth(lambda: layout(None), layout)
+    return ByWidth(lambda: layout(None), layout, fill=True)
 
 
 _PRINTER: list[tuple[Derivation, TextPrinter]] = []  # the last derivation's, by identity
@@ -159,9 +161,13 @@ def _cells(d: Derivation, q: Quantity) -> tuple[str, str, str]:
     if expr is None:  # a given value (chosen by --only) states no formula
         return "", "", value_text(q, d.decimals)
     names, numbers = TextPrinter(display), _numbers(d)
-    value = value_text(q, d.decimals)
-    note = exact_note(q, d.decimals)
-    return names.doprint(expr), numbers.doprint(expr), value + (f"\n({note})" if note else "")
+    value = value_text(q, d.decimals) + _noted(q, d.decimals)
+    return names.doprint(expr), numbers.doprint(expr), value
+
+
+def _noted(q: Quantity, decimals: int) -> str:
+    note = exact_note(q, decimals)
+    return f"\n({note})" if note else ""
 
 
 def _formula_table(d: Derivation, title: str, quantities: list[Quantity]) -> ByWidth:
@@ -169,11 +175,12 @@ def _formula_table(d: Derivation, title: str, quantities: list[Quantity]) -> ByW
     column, the numbers under the formula where the two do not fit on one line."""
     rows = [(display(q.name), *_cells(d, q)) for q in quantities]
 
-    def wide() -> Table:
-        table = _table(title, "Quantity", "Formula", "Numbers", "Value")
-        for row in rows:
-            table.add_row(*row)
-        return table
+    def wide() -> RenderableType:
+        # a weighted sum of 784 inputs folds onto a hundred lines: count those, not the rows
+        lines = sum(max(map(cell_len, row)) // 60 + 1 for row in rows)
+        columns = ("Quantity", "Formula", "Numbers", "Value")
+        wrap = ("Formula", "Numbers")
+        return table_of(title, columns, rows, right=_RIGHT, among=lines, wrap=wrap)
 
     def compact(width: int) -> Table:
         table = _table(title, "Quantity", "Formula = numbers")
@@ -294,7 +301,8 @@ def _updates(d: Derivation) -> ByWidth:
     for q in d.section(UPDATE):
         param = updated_param(q.name)
         assert param is not None
-        _, numbers, new = _cells(d, q)
+        numbers = _numbers(d).doprint(q.formula) if q.formula is not None else ""
+        new = value_text(q, d.decimals) + _noted(q, d.decimals)
         moved = gradient(moved_param(param))
         old = value_text(d[param], d.decimals, drawn=drawn)
         grad = value_text(d[moved], d.decimals)

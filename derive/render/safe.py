@@ -32,12 +32,13 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def safe_text(text: str) -> str:
     """User text for one cell or one line: every control character shown (tab kept)."""
-    return text.translate(_PICTURES)
+    # every character the table maps is one Python calls unprintable: a quick scan first
+    return text if text.isprintable() else text.translate(_PICTURES)
 
 
 def safe_output(text: str) -> str:
     """A renderer's own text: as ``safe_text``, but its newlines, which lay the text out, kept."""
-    return text.translate(_LAYOUT)
+    return text if text.isprintable() else text.translate(_LAYOUT)
 
 
 def one_line(text: str) -> str:

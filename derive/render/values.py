@@ -76,8 +76,15 @@ def value_lookup(derivation: Derivation) -> Callable[[str], str]:
     parenthesised so that precedence survives the substitution)."""
     decimals = derivation.decimals
     drawn = drawn_names(derivation.network)
+    made: dict[str, str] = {}  # a name's text, once: ∂C/∂z1 is in 785 of the digit network's steps
 
     def lookup(name: str) -> str:
+        text = made.get(name)
+        if text is None:
+            text = made[name] = _lookup(name)
+        return text
+
+    def _lookup(name: str) -> str:
         if name not in derivation:
             return name
         q = derivation[name]

@@ -221,6 +221,9 @@ def _verify_numbers(
 def _value(derivation: Derivation, name: str) -> float:
     """A quantity as a float: its value, or (symbolic derivation) the exact value beside it,
     or its expression with the file's ``values:`` substituted."""
+    value = derivation.value(name)  # a column's, without making its quantity
+    if isinstance(value, int | float | Decimal):
+        return float(value)
     q = derivation[name]
     for v in (q.value, q.exact):
         if isinstance(v, int | float | Decimal):
