@@ -22,7 +22,7 @@ from sympy.parsing.sympy_parser import parse_expr
 
 from derive.render.document.math import NamePrinter
 from derive.render.document.names import latex_name, latex_number
-from derive.render.plain import TextPrinter
+from derive.render.plain import Arithmetic, TextPrinter
 
 parse_latex = pytest.importorskip("sympy.parsing.latex").parse_latex
 pytest.importorskip("antlr4")
@@ -191,3 +191,38 @@ def test_the_oracle_catches_a_dropped_parenthesis() -> None:
     assert not _same(_latex_back(r"-0.5 + 1.5 \cdot w_{6}^{2}"), expr)
     assert not _same(_plain_back("-0.05²"), sp.Rational("-0.05") ** 2)
     assert re.fullmatch(r"-?[\d.]+", NUMBERS["w6"])
+
+
+class _Walked(TextPrinter):
+    """The text printer with its shortcuts for sums and products of symbols turned off."""
+
+    def _term_Mul(self, expr: sp.Mul, lead: bool) -> str:
+        return Arithmetic._term_Mul(self, expr, lead)
+
+    def terms(self, expr: sp.Add, lead: bool = True) -> list[str]:
+        return Arithmetic.terms(self, expr, lead)
+
+
+def _sum_of_products(rng: random.Random, names: list[sp.Symbol]) -> sp.Expr:
+    terms = []
+    for _ in range(rng.randint(1, 4)):
+        factors = rng.sample(names, rng.randint(1, 3))
+        if rng.random() < 0.4:
+            factors = [sp.S.NegativeOne, *factors]
+        terms.append(factors[0] if len(factors) == 1 else sp.Mul._from_args(tuple(factors)))
+    total = terms[0] if len(terms) == 1 else sp.Add._from_args(tuple(terms))
+    if rng.random() < 0.3:  # inside something the shortcuts do not take: a half, a power
+        return sp.Mul._from_args((sp.Rational(1, 2), total))
+    return sp.Pow(total, 2, evaluate=False) if rng.random() < 0.2 else total
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_printers_shortcuts_write_what_the_node_by_node_walk_writes(seed: int) -> None:
+    rng = random.Random(seed)
+    names = [sp.Symbol(n) for n in ("w1", "x", "dC/dz3", "eta", "O2", "y")]
+    texts = ["0.5", "-0.25", "(a + b)", "∂C/∂z3", "-1", "η", "1.0e-05"]
+    for _ in range(200):
+        values = {s.name: rng.choice(texts) for s in names}
+        expr = _sum_of_products(rng, names)
+        for lookup in (values.__getitem__, lambda n: n):
+            assert TextPrinter(lookup).doprint(expr) == _Walked(lookup).doprint(expr), expr

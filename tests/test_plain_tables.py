@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -157,3 +159,45 @@ def test_every_character_taken_as_one_cell_is_one_cell_to_rich() -> None:
     narrow = [chr(c) for c in range(0x20, 0x1FAFF) if _NARROW.fullmatch(chr(c))]
     assert len(narrow) > 1000 and "∂" in narrow and "−" in narrow and "⌚" not in narrow
     assert [c for c in narrow if cell_len(c) != 1] == []
+
+
+def _rich_text(renderable: RenderableType, width: int) -> str:
+    """What rich itself prints for ``renderable``: the text ``written`` must give."""
+    out = Console(file=StringIO(), width=width, color_system=None, highlight=False)
+    out.print(renderable)
+    buffer = out.file
+    assert isinstance(buffer, StringIO)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_a_group_with_plain_tables_is_written_as_rich_would_print_it(
+    width: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tables, "PLAIN_ROWS", 5)  # the case's step tables become plain
+    d = derive(load_network(CASES / "mazur-2-2-2.yaml"))
+    group = console.render(d)
+    assert isinstance(group, Group)
+    parts = [p for p in group.renderables if isinstance(p, tables.ByWidth)]
+    assert any(isinstance(p.choose(Console(width=width), width), PlainTable) for p in parts)
+    assert as_text(group, width=width) == _rich_text(group, width)
+
+
+@given(
+    words=st.lists(st.text(alphabet="ab∂·-(", min_size=1, max_size=14), min_size=1, max_size=60),
+    width=st.integers(min_value=40, max_value=140),
+)
+@settings(max_examples=60, deadline=None, derandomize=True)
+def test_a_wrapped_column_fits_the_width_and_keeps_every_word(words: list[str], width: int) -> None:
+    formula = " ".join(words)
+    table = PlainTable(
+        "T", ("Quantity", "Formula", "Value"), [("z1", formula, "0.5")], wrap=("Formula",)
+    )
+    text = table.text_at(width)
+    lines = text.splitlines()
+    assert all(tables.width_of(line) <= max(width, tables.width_of(lines[1])) for line in lines)
+    at, value = lines[1].index("Formula"), lines[1].index("Value")
+    cells = [line[at:value].strip() for line in lines[3:]]  # after title, header and rule
+    assert " ".join(c for c in cells if c).split() == formula.split()
+    if tables.width_of(table.text_at(None).splitlines()[1]) <= width:
+        assert text == table.text_at(None)  # nothing to wrap where it fits
