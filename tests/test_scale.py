@@ -9,6 +9,7 @@ import math
 import random
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from derive.cli.app import app
 from derive.derivation.quantity import Derivation
 from derive.render.summary import SUMMARY_STEPS
 from derive.spec.network import Activation, Example, Layer, Network
+from derive.verify import verify
 
 from .conftest import CASES, ROOT, Golden
 
@@ -229,8 +231,9 @@ def _plant(monkeypatch: pytest.MonkeyPatch, index: int, names: list[str]) -> Non
     """A wrong ∂C/∂p for one parameter in both SymPy's and NumPy's answer, alike: only the
     finite differences can catch it (as a wrong rewrite in the functions table would be)."""
     import derive.verify as verifying
+    import derive.verify.trajectory as trajectory
 
-    right_flat, right_value = verifying._flat_gradient, verifying._value
+    right_flat, right_value = verifying._flat_gradient, trajectory.float_value
     target = f"dC/d{names[index]}"
 
     def flat(*args: Any) -> list[float]:
@@ -238,11 +241,11 @@ def _plant(monkeypatch: pytest.MonkeyPatch, index: int, names: list[str]) -> Non
         out[index] += 1e-3
         return out
 
-    def value(d: Derivation, name: str) -> float:
-        return right_value(d, name) + (1e-3 if name == target else 0.0)
+    def value(d: Derivation, name: str, known: Mapping[str, Any] | None = None) -> float:
+        return right_value(d, name, known) + (1e-3 if name == target else 0.0)
 
     monkeypatch.setattr(verifying, "_flat_gradient", flat)
-    monkeypatch.setattr(verifying, "_value", value)
+    monkeypatch.setattr("derive.verify.float_value", value)
 
 
 def test_verify_samples_a_large_network_and_catches_a_planted_error(
@@ -297,7 +300,7 @@ def test_in_place_finite_differences_equal_the_copying_ones(wide: Path) -> None:
 def test_verify_derives_three_times_for_three_steps(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import derive.verify as verifying
+    import derive.verify.trajectory as verifying
     from derive.derivation.build import derive as right
 
     calls = []
@@ -307,7 +310,7 @@ def test_verify_derives_three_times_for_three_steps(
         return right(*args, **kwargs)
 
     monkeypatch.setattr(verifying, "derive", counting)
-    assert verifying.verify(load_network(CASES / "blog-2-3-1.yaml"), steps=3).ok
+    assert verify(load_network(CASES / "blog-2-3-1.yaml"), steps=3).ok
     assert len(calls) == 3
 
 

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 import derive.functions
 import derive.train.backprop
+import derive.verify.trajectory
 from derive.cli import app
 from derive.derivation.build import derive as derive_network
 from derive.derivation.templates import literal
@@ -103,7 +104,7 @@ def test_wrong_sympy_derivative_is_caught(monkeypatch: pytest.MonkeyPatch) -> No
 def test_wrong_update_is_caught_by_trajectory(monkeypatch: pytest.MonkeyPatch) -> None:
     right = derive.train.backprop.step
     monkeypatch.setattr(
-        derive.verify, "step", lambda model, x, y, lr: right(model, x, y, lr * 1.0001)
+        derive.verify.trajectory, "step", lambda model, x, y, lr: right(model, x, y, lr * 1.0001)
     )
     report = verify(load_network(BLOG), steps=2)
     assert all(p.ok for p in report.parameters)

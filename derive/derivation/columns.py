@@ -162,6 +162,17 @@ class Quantities(MappingABC[str, Quantity]):
     def values(self) -> ValuesView[Quantity]:
         return _InOrder(self)
 
+    def values_of(self, section: Section) -> dict[str, Value]:
+        """Name → value for one section, read from the columns without making quantities."""
+        out: dict[str, Value] = {}
+        for run in self._runs:
+            if isinstance(run, Column):
+                if run.section == section:
+                    out.update(zip(run.names(), run.values, strict=True))
+            elif run.section == section:
+                out[run.name] = run.value
+        return out
+
     def of_section(self, section: Section) -> list[Quantity]:
         """The quantities of one section in order, skipping whole columns of the others."""
         out: list[Quantity] = []

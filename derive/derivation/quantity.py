@@ -191,6 +191,15 @@ class Derivation:
         name, q = self.alias_of.get(name, name), self.quantities
         return q.value_of(name) if isinstance(q, Quantities) else q[name].value
 
+    def section_values(self, name: Section) -> dict[str, Value]:
+        """Name → value of one section's quantities (aliases not included)."""
+        from .columns import Quantities
+
+        q = self.quantities
+        if isinstance(q, Quantities):
+            return q.values_of(name)
+        return {x.name: x.value for x in q.values() if x.section == name}
+
     @cached_property
     def step_count(self) -> int:
         from .columns import Quantities

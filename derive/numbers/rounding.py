@@ -107,8 +107,9 @@ def format_significant(value: float, digits: int) -> str:
 
 
 def significant(value: float, digits: int) -> str:
-    """An exact value shown beside a hand-rounded one: 0.00016652 → 0.0001665 (4 digits)."""
-    return f"{value:.{digits}g}"
+    """An exact value shown beside a hand-rounded one: 0.00016652 → 0.0001665 (4 digits).
+    Zero is 0, never -0 (a gradient of −0.5 · 0)."""
+    return f"{value + 0.0:.{digits}g}"
 
 
 DRIFT = 0.01  # a hand value more than 1% off the exact one is flagged even if it rounds alike

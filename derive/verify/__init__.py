@@ -24,23 +24,18 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass, replace
-from decimal import Decimal
 from functools import partial
 
 import numpy as np
-import sympy as sp
 
-from ..derivation.build import derive
-from ..derivation.names import gradient, updated, velocity
-from ..derivation.quantity import Derivation
+from ..derivation.names import gradient
+from ..derivation.quantity import AVERAGE, BACKWARD
 from ..errors import OptionError
-from ..numbers.arithmetic import EvaluationError
 from ..spec.network import Network
-from ..spec.notation import free_symbols, layer_label, namer_for, parameter_names
-from ..train.backprop import NumpyModel, model_from_network, step
+from ..spec.notation import free_symbols, layer_label
+from ..train.backprop import NumpyModel, model_from_network
 from ..train.data import Array, examples, number
 from ..train.stable import LOG_DOMAIN_NOTE, saturated, stable_gradients
-from ..train.weights import with_model
 from .differences import (
     SAMPLE_ABOVE as SAMPLE_ABOVE,
 )
@@ -55,6 +50,7 @@ from .differences import (
     sampled_differences,
 )
 from .symbolic import symbolic_disagreements
+from .trajectory import TrajectoryStep, derive_step, descend, float_value, rel
 
 
 @dataclass(frozen=True)
@@ -102,14 +98,6 @@ class LayerSummary:
 
 
 @dataclass(frozen=True)
-class TrajectoryStep:
-    step: int
-    max_abs: float
-    max_rel: float
-    disagreeing: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class VerifyReport:
     title: str
     parameters: tuple[ParameterCheck, ...]
@@ -135,11 +123,6 @@ class VerifyReport:
     @property
     def ok(self) -> bool:
         return not self.disagreeing
-
-
-def rel(a: float, b: float) -> float:
-    scale = max(abs(a), abs(b))
-    return abs(a - b) / scale if scale else 0.0
 
 
 SYMBOL_SEEDS = (1, 2, 3)  # a network that keeps symbols is checked at these random points
@@ -193,10 +176,11 @@ def _verify_numbers(
         network.learning_rate, dict(network.values), source=network.source, place="learning_rate"
     )
     x, y = examples(network)
-    derivation = _derive_step(network, 1, steps=steps)  # also the trajectory's first step
+    derivation = derive_step(network, 1, steps=steps)  # also the trajectory's first step
     names = derivation.parameters
     layers = [derivation.layer_of(name) for name in names]
-    sym = [_value(derivation, gradient(name)) for name in names]
+    known = derivation.section_values(BACKWARD) | derivation.section_values(AVERAGE)
+    sym = [float_value(derivation, gradient(name), known) for name in names]
     num = _flat_gradient(model, x, y)
     chosen = None if every or len(names) <= SAMPLE_ABOVE else sample(layers)
     fd = sampled_differences(model, x, y, h=tol.h, indices=chosen)
@@ -211,25 +195,11 @@ def _verify_numbers(
         )
         for i, name in enumerate(names)
     )
-    trajectory = _trajectory(derivation, model, (x, y), lr=lr, steps=steps, tol=tol)
+    trajectory = descend(derivation, model, (x, y), lr=lr, steps=steps, tol=tol)
     notes = (LOG_DOMAIN_NOTE,) if saturated(model, x) else ()
     how = "" if chosen is None else sample_note(len(chosen), len(names))
     summaries = _summaries(checks, network)
     return VerifyReport(network.title, checks, summaries, trajectory, tol, notes, sample=how)
-
-
-def _value(derivation: Derivation, name: str) -> float:
-    """A quantity as a float: its value, or (symbolic derivation) the exact value beside it,
-    or its expression with the file's ``values:`` substituted."""
-    value = derivation.value(name)  # a column's, without making its quantity
-    if isinstance(value, int | float | Decimal):
-        return float(value)
-    q = derivation[name]
-    for v in (q.value, q.exact):
-        if isinstance(v, int | float | Decimal):
-            return float(v)
-    numbers = {sp.Symbol(k): v for k, v in derivation.network.values}
-    return float(q.value.xreplace(numbers))
 
 
 def _flat_gradient(model: NumpyModel, x: Array, y: Array) -> list[float]:
@@ -240,67 +210,6 @@ def _flat_gradient(model: NumpyModel, x: Array, y: Array) -> list[float]:
         if gb is not None:
             parts.append(gb)
     return [float(v) for v in np.concatenate(parts)]
-
-
-def _trajectory(
-    first: Derivation,
-    model: NumpyModel,
-    data: tuple[Array, Array],
-    *,
-    lr: float,
-    steps: int,
-    tol: VerifyTolerance,
-) -> tuple[TrajectoryStep, ...]:
-    """K full-batch gradient-descent steps: SymPy's new_w values against NumPy's update. The
-    first step's derivation is the one whose gradients were checked; each later step derives
-    the network the step before moved to."""
-    names = first.parameters
-    numeric, symbolic, out = model.copy(), first.network, []
-    for k in range(1, steps + 1):
-        derivation = first if k == 1 else _derive_step(symbolic, k, steps=steps)
-        new = np.array([_value(derivation, _moved(derivation, n)) for n in derivation.parameters])
-        symbolic = replace(
-            with_model(symbolic, model.unflatten(new)), velocities=_velocities(derivation)
-        )
-        step(numeric, *data, lr)
-        got = numeric.flat()
-        bad = tuple(n for n, a, b in zip(names, new, got, strict=True) if not tol.close(a, b))
-        diffs = np.abs(new - got)
-        rels = [rel(a, b) for a, b in zip(new, got, strict=True)]
-        out.append(TrajectoryStep(k, float(diffs.max()), float(max(rels)), bad))
-    return tuple(out)
-
-
-def _derive_step(network: Network, k: int, *, steps: int) -> Derivation:
-    """The derivation at step k of the trajectory; where the steps before drove an output so
-    close to 0 or 1 that it has no value, one line that says which step, from which numbers."""
-    try:
-        return derive(network, carry="exact")
-    except EvaluationError as exc:
-        problem = str(exc).removeprefix(f"{network.source}: ")
-        where = ", ".join(f"{name} = {value:.6g}" for name, value in _parameters(network))
-        raise OptionError(
-            "steps",
-            f"{steps}: gradient-descent step {k} starts from {where}, where {problem}; "
-            "compare fewer steps",
-        ) from None
-
-
-def _parameters(network: Network) -> list[tuple[str, float]]:
-    """A network's numeric parameters by name, at most the first three."""
-    named = parameter_names(network, namer_for(network))
-    return [(name, float(entry)) for name, entry in named if not isinstance(entry, str)][:3]
-
-
-def _moved(derivation: Derivation, name: str) -> str:
-    """The parameter after the step: new_w, or w itself when freeze: keeps it."""
-    return name if name in derivation.frozen else updated(name)
-
-
-def _velocities(derivation: Derivation) -> tuple[tuple[str, float], ...]:
-    """With momentum, the velocities after the step, from which the next step starts."""
-    after = [(n, updated(velocity(n))) for n in derivation.parameters]
-    return tuple((n, _value(derivation, v)) for n, v in after if v in derivation)
 
 
 def _summaries(checks: tuple[ParameterCheck, ...], network: Network) -> tuple[LayerSummary, ...]:
