@@ -346,7 +346,7 @@ class Values:
     decimals = 4
 
     def __init__(self, values: dict[str, float]) -> None:
-        self.quantities = {n: Quantity(n, GIVEN, value=v) for n, v in values.items()}
+        self.quantities = {n: Quantity(n, GIVEN, _value=v) for n, v in values.items()}
 
     def __contains__(self, name: object) -> bool:
         return name in self.quantities

@@ -170,4 +170,4 @@ def test_precision_builds_every_formula_as_it_is_defined() -> None:
     assert all(q.make is None for q in derive(network, precision=30).quantities.values())
     rounded = derive(network, carry="rounded")
     assert any(q.make is not None for q in rounded.quantities.values())
-    assert dataclasses.replace(rounded["O3"], value=1).value == 1  # frozen, but replaceable
+    assert dataclasses.replace(rounded["O3"], _value=1).value == 1  # frozen, but replaceable

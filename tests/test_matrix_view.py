@@ -60,7 +60,7 @@ def test_a_wrong_weight_is_caught() -> None:
     # The backward recursion uses W^{l+1}: a corrupted weight must show up as disagreement in δ^1.
     d = derive(load_network(CASES / "blog-2-3-1.yaml"))
     quantities = dict(d.quantities)
-    quantities["w6"] = dataclasses.replace(quantities["w6"], value=-0.9)
+    quantities["w6"] = dataclasses.replace(quantities["w6"], _value=-0.9)
     broken = dataclasses.replace(d, quantities=quantities)
     assert "dC/dz0" in _disagreements(broken)
 

@@ -6,6 +6,7 @@ import pytest
 import sympy as sp
 
 from derive import derive, load_network
+from derive.errors import DeriveError
 from derive.spec.network import Activation, Example, Layer, Network
 
 from .conftest import CASES
@@ -117,3 +118,69 @@ def test_layer_numbers_follow_the_notation() -> None:
     ]
     flat = load_network(CASES / "blog-2-3-1.yaml")
     assert layer_label(flat, 2) == "2 (output)"
+
+
+def _symbolic_cases() -> list[str]:
+    return [p.stem for p in sorted(CASES.glob("*.yaml")) if p.stem != "3b1b-784-16-16-10"]
+
+
+@pytest.mark.parametrize("case", _symbolic_cases())
+def test_the_remembered_factoring_is_sympys_factor_terms(
+    case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Symbolic values are finished by factored.py's copy of factor_terms, which remembers the
+    parts it has done; every formula and value must be what SymPy's own gives."""
+    from derive.numbers.walker import Arithmetic
+
+    from .test_columns import _tree
+    from .test_lazy import _everything
+
+    try:
+        network = load_network(CASES / f"{case}.yaml")
+        remembered = derive(network, general=True)
+    except DeriveError:  # an answers file
+        return
+    with monkeypatch.context() as m:
+        m.setattr(
+            Arithmetic,
+            "finish",
+            lambda self, v: sp.factor_terms(v) if isinstance(v, sp.Expr) else v,
+        )
+        plain = derive(network, general=True)
+    assert _everything(remembered) == _everything(plain)
+    for q in remembered.quantities.values():  # the order of the terms too (srepr sorts them)
+        if isinstance(q.value, sp.Basic):
+            assert _tree(q.value) == _tree(plain[q.name].value), q.name
+
+
+@pytest.mark.parametrize(
+    ("act", "cost"),
+    [("sigmoid", "half_squared_error"), ("tanh", "mse"), ("softmax", "cross_entropy")],
+)
+def test_the_remembered_factoring_is_sympys_on_nested_layers(
+    act: str, cost: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from derive.numbers.walker import Arithmetic
+
+    from .test_columns import _tree
+
+    def layer(n: int, m: int, a: str) -> Layer:
+        return Layer(n, Activation(a), tuple((0.1,) * m for _ in range(n)), (0.0,) * n)
+
+    network = Network(
+        "nested",
+        2,
+        (layer(3, 2, "sigmoid"), layer(2, 3, "tanh"), layer(2, 2, act)),
+        (Example((0.5, -0.5), (1.0, 0.0)),),
+        cost,
+    )
+    remembered = derive(network, general=True)
+    with monkeypatch.context() as m:
+        m.setattr(
+            Arithmetic,
+            "finish",
+            lambda self, v: sp.factor_terms(v) if isinstance(v, sp.Expr) else v,
+        )
+        plain = derive(network, general=True)
+    for q in remembered.quantities.values():
+        assert _tree(q.value) == _tree(plain[q.name].value), q.name

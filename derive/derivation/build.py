@@ -37,6 +37,7 @@ from .quantity import (
     GIVEN,
     Derivation,
     Formulas,
+    Pending,
     Quantity,
     S,
     Section,
@@ -143,7 +144,7 @@ class Builder:
         self.composer.given(name, number)  # a Written number: the decimals the file wrote
         if self.exact is not None:
             exact = self.exact_env[name] = self.exact.given(number)
-        self.q.add(Quantity(name, GIVEN, value=value, exact=exact, **meta))
+        self.q.add(Quantity(name, GIVEN, _value=value, exact=exact, **meta))
 
     def given_column(
         self,
@@ -182,12 +183,11 @@ class Builder:
         **meta: Any,  # shown=, chain=, layer=, example= of Quantity
     ) -> None:
         self.composer.defined(name, formula, aliases)
-        with self._naming(name):
-            value = self.arith.finish(self.arith.evaluate(formula, self.env))
+        value = self._value_of(name, section, formula)
         note = self.arith.note()  # hand rounding: a value carried at more decimals from here
         if self.distribution and section in (BACKWARD, AVERAGE):
             value = self._targets_sum_to_one(value, meta.get("example"))
-        carried = self._opaque(name, section, value)
+        carried = self._opaque(name, section, value)  # never looks into a deferred value
         exact = None
         if self.exact is not None:
             with self._naming(name):
@@ -247,7 +247,7 @@ class Builder:
         if numbered:
             self.step += 1
         step = self.step if numbered else None
-        meta.update(value=value, exact=exact, step=step, aliases=aliases, make=make)
+        meta.update(_value=value, exact=exact, step=step, aliases=aliases, make=make)
         self.q.add(Quantity(name, section, **meta))
 
     def define_column(
@@ -299,6 +299,26 @@ class Builder:
         if self.many or self.regularized:
             return [ops.get(env, gradient(p)) for p in self.layer_params[layer].names]
         return self.example_gradients(layer, 0, env, ops)
+
+    def _deferred(self, section: Section) -> bool:
+        """Whether a symbolic value waits until it is read: not where the derivation itself
+        looks at it (a forward value that may stay under its name unless every value does,
+        the sum-to-one rewrite that notes an assumption)."""
+        if self.arith.numeric or self.distribution:
+            return False
+        return self.general or section not in (FORWARD, COST)
+
+    def _value_of(self, name: str, section: Section, formula: sp.Expr) -> Value:
+        if not self._deferred(section):
+            with self._naming(name):
+                return self.arith.finish(self.arith.evaluate(formula, self.env))
+        arith, env, naming = self.arith, self.env, self._naming  # not self: it lets these go
+
+        def work_out() -> Value:
+            with naming(name):
+                return arith.finish(arith.evaluate(formula, env))
+
+        return Pending(work_out)
 
     def _kernel_values(self, kernel: Kernel) -> tuple[Value, Value] | None:
         """The step's value and, beside hand-rounded ones, its exact float value."""
@@ -395,6 +415,7 @@ class Builder:
             assumptions=tuple(self.assumptions),
             frozen=self.frozen,
             precision=self.precision,
+            general=self.general,
             carried=dict(self.arith.carried) if isinstance(self.arith, DecimalArithmetic) else {},
         )
         self._let_go()

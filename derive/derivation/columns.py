@@ -60,7 +60,7 @@ class Column:
         return Quantity(
             self.names()[i],
             self.section,
-            value=self.values[i],
+            _value=self.values[i],
             exact=None if self.exact is None else self.exact[i],
             step=None if self.first_step is None else self.first_step + i,
             layer=self.layer,

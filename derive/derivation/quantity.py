@@ -57,6 +57,26 @@ def _plain(arg: object) -> bool:
     return type(arg) in (sp.Symbol, sp.Mul, sp.Add, sp.Pow) or isinstance(arg, sp.Number)
 
 
+class Pending:
+    """A symbolic value worked out when first read: a wide ``--symbolic`` network has thousands
+    of weight gradients and updates, each a long expression, that no summary shows."""
+
+    __slots__ = ("_make", "_value")
+
+    def __init__(self, make: Callable[[], Value]) -> None:
+        self._make: Callable[[], Value] | None = make
+        self._value: Value = None
+
+    def resolve(self) -> Value:
+        if self._make is not None:
+            self._value, self._make = self._make(), None
+        return self._value
+
+
+def resolved(value: Value) -> Value:
+    return value.resolve() if type(value) is Pending else value
+
+
 # a step's formula and its chain rule (and how it is shown, σ(z0), where that differs)
 Formulas = tuple[sp.Expr, sp.Expr | None] | tuple[sp.Expr, sp.Expr | None, sp.Expr | None]
 
@@ -70,7 +90,7 @@ class Quantity:
     name: str
     section: Section
     _formula: sp.Expr | None = None  # over names of earlier quantities; None for given values
-    value: Value = None
+    _value: Value = None  # or Pending: worked out when first read
     _shown: sp.Expr | None = None  # display form where it differs from the formula: σ(z0)
     _chain: sp.Expr | None = None  # the general chain rule over partial-derivative names
     exact: Value = None  # the exact value, kept beside a hand-rounded one
@@ -81,6 +101,14 @@ class Quantity:
     opaque: bool = False  # symbolic forward value that later formulas see by its name
     note: str | None = None  # hand rounding: which values this step carried at more decimals
     make: Callable[[], Formulas] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def value(self) -> Value:
+        value = self._value
+        if type(value) is Pending:
+            value = value.resolve()
+            object.__setattr__(self, "_value", value)  # as _build: deferred, not changed
+        return value
 
     @property
     def formula(self) -> sp.Expr | None:
@@ -165,6 +193,7 @@ class Derivation:
     assumptions: tuple[str, ...] = ()  # what the derivation took as given beyond the file
     frozen: frozenset[str] = frozenset()  # parameters freeze: keeps out of the updates
     precision: int | None = None  # significant digits (--precision); None: float64
+    general: bool = False  # --symbolic: every given value a symbol, so every value is one
     # hand rounding: values carried at more decimals, which later steps used instead of the
     # rounded value shown (O0 = 0.999954602 where 1.0000 would divide by 0)
     carried: Mapping[str, Value] = field(default_factory=dict)

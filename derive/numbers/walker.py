@@ -62,16 +62,28 @@ class Arithmetic:
         return sp.Float(value) if isinstance(value, float) else value
 
     def evaluate(self, expr: sp.Expr, env: Mapping[str, Value]) -> Value:
-        mapping = {s: env[s.name] for s in expr.free_symbols if s.name in env}
+        # a value may be one still to work out (derivation/quantity.py's Pending)
+        mapping = {s: _worked_out(env[s.name]) for s in expr.free_symbols if s.name in env}
         return expr.xreplace(mapping)
 
     def finish(self, value: Value) -> Value:
         # 2·a(L)·(1 - a(L))·(a(L) - y), not ...·(2·a(L) - 2·y); never expands or factors polys
-        return sp.factor_terms(value) if isinstance(value, sp.Expr) else value
+        if not isinstance(value, sp.Expr):
+            return value
+        if "_factored" not in self.__dict__:  # one table a derivation: values share their parts
+            from .factored import Factored
+
+            self._factored = Factored()
+        return self._factored(value)
 
     def note(self) -> str | None:
         """What the last evaluation did that a reader should be told (hand.py's carried digits)."""
         return None
+
+
+def _worked_out(value: Value) -> Value:
+    resolve = getattr(value, "resolve", None)
+    return resolve() if resolve is not None else value
 
 
 class Walker(Arithmetic):

@@ -51,9 +51,11 @@ def _magnitude(value: Any) -> float | None:
 
 
 def _norm(d: Derivation, names: list[str]) -> str:
-    sizes = [_magnitude(d.value(gradient(p))) for p in names]
     if not names:
         return "—"
+    if d.general:  # not worked out only to find they have no size
+        return "symbolic"
+    sizes = [_magnitude(d.value(gradient(p))) for p in names]
     if any(s is None for s in sizes):
         return "symbolic"
     return format_number(math.sqrt(math.fsum(s * s for s in sizes if s is not None)), d.decimals)
@@ -113,7 +115,7 @@ def _layers(d: Derivation) -> Table:
 
 
 def _largest(d: Derivation) -> Table:
-    sized = [(_magnitude(d.value(gradient(p))), p) for p in d.parameters]
+    sized = [] if d.general else [(_magnitude(d.value(gradient(p))), p) for p in d.parameters]
     known = sorted(((s, p) for s, p in sized if s is not None), key=lambda sp: (-sp[0], sp[1]))
     title = f"Largest gradients (top {LARGEST} by |∂C/∂p|)"
     table = _table(title, "Parameter", "Layer", "p", "∂C/∂p", "New p")
