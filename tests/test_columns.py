@@ -20,6 +20,7 @@ from derive.derivation.columns import Column, Quantities
 from derive.derivation.lazy import Descent, WeightedSum
 from derive.derivation.ops import FLOAT, Declined, Fetch
 from derive.derivation.quantity import Derivation, S, Section, ordered_add, ordered_mul
+from derive.errors import DeriveError
 from derive.functions import ACTIVATIONS, COSTS, activation_derivative, tidy
 from derive.numbers.arithmetic import EvaluationError
 from derive.spec.network import Activation, Example, Layer, Network
@@ -210,3 +211,21 @@ def test_an_update_is_the_formula_sympy_writes_for_p_minus_eta_times_the_gradien
     written = ordered_add(S(p), -ordered_mul(S("eta"), S(f"dC/d{p}")))
     made = Descent(p)()[0]
     assert made == written and made.args == written.args and _tree(made) == _tree(written)
+
+
+@pytest.mark.parametrize("case", [p.stem for p in sorted(CASES.glob("*.yaml"))])
+def test_a_steps_factors_are_the_names_its_built_formula_multiplies(case: str) -> None:
+    try:
+        d = derive(load_network(CASES / f"{case}.yaml"))
+    except DeriveError:  # an answers file, symbols without values
+        return
+    seen = 0
+    for q in d.section("backward"):
+        factors = q.factors
+        if factors is None:
+            continue
+        seen += 1
+        formula, chain = (sp.Mul._from_args(tuple(S(n) for n in f)) for f in factors)
+        assert _tree(q.formula) == _tree(formula) and _tree(q.chain) == _tree(chain), q.name
+        assert q.factors is None  # built now: the formula is the one written from here on
+    assert seen or d.symbolic  # symbols: every formula is built as it is defined

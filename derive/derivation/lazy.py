@@ -28,6 +28,7 @@ from .ops import FLOAT, Fetch, Ops, product
 from .quantity import Formulas, S, ordered_add, ordered_mul
 
 Term = tuple[str, ...]  # a term of z by its factors' names: (w, O), or (b,) for a bias
+Factors = tuple[tuple[str, ...], tuple[str, ...]]  # a formula's and a chain's, each a product
 
 
 @contextmanager
@@ -200,6 +201,12 @@ class PartialProduct:
 
     def kernel(self, env: Mapping[str, Value], ops: Ops) -> Value:
         return ops.done(product(ops, [ops.get(env, self.dz), ops.get(env, self.wrt)]))
+
+    def factors(self) -> Factors:
+        """The names the formula and the chain rule multiply, for writing them out without
+        building them: ∂z/∂w of the term w·O is O, the product rule's other factor (a test
+        checks every step of every case against the built formula)."""
+        return (self.dz, self.wrt), (self.dz, self.chain.p(self.z_base, self.w))
 
 
 class Descent:

@@ -111,6 +111,13 @@ class Quantity:
         return value
 
     @property
+    def factors(self) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+        """Where the formula and the chain rule are each a product of names, not yet built:
+        those names (a weight gradient's ∂C/∂z and O), so a writer need not build them."""
+        found = getattr(self.make, "factors", None)
+        return found() if found is not None else None
+
+    @property
     def formula(self) -> sp.Expr | None:
         if self.make is not None:
             self._build()

@@ -157,10 +157,14 @@ def _numbers(d: Derivation) -> TextPrinter:
 
 def _cells(d: Derivation, q: Quantity) -> tuple[str, str, str]:
     """The formula over names, the same with numbers in, and the value."""
+    names, numbers = TextPrinter(display), _numbers(d)
+    factors = q.factors
+    if factors is not None:  # a weight gradient: written from its names, not built
+        value = value_text(q, d.decimals) + _noted(q, d.decimals)
+        return names.product_text(factors[0]), numbers.product_text(factors[0]), value
     expr = q.shown if q.shown is not None else q.formula
     if expr is None:  # a given value (chosen by --only) states no formula
         return "", "", value_text(q, d.decimals)
-    names, numbers = TextPrinter(display), _numbers(d)
     value = value_text(q, d.decimals) + _noted(q, d.decimals)
     return names.doprint(expr), numbers.doprint(expr), value
 
@@ -215,9 +219,13 @@ class StepCells:
 def step_cells(d: Derivation, q: Quantity) -> StepCells:
     """The one place a step's cells are built, for every layout of every step table."""
     formula, numbers, value = _cells(d, q)
-    chain = TextPrinter(display).doprint(q.chain) if q.chain is not None else ""
-    # σ'(z3) is a chain entry too, but its numbers fill in the formula O3·(1 − O3), not it
-    applies = q.chain is not None and all(is_partial(str(s)) for s in q.chain.free_symbols)
+    factors = q.factors
+    if factors is not None:
+        chain, applies = TextPrinter(display).product_text(factors[1]), True  # ∂C/∂z · ∂z/∂w
+    else:
+        chain = TextPrinter(display).doprint(q.chain) if q.chain is not None else ""
+        # σ'(z3) is a chain entry too, but its numbers fill in the formula O3·(1 − O3), not it
+        applies = q.chain is not None and all(is_partial(str(s)) for s in q.chain.free_symbols)
     return StepCells(
         step="" if q.step is None else str(q.step),
         quantity=display(q.name),

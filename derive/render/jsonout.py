@@ -98,12 +98,19 @@ def _outcome(d: Derivation, o: Outcome) -> dict[str, Any]:
 
 
 def _step(q: Quantity, names: AsciiPrinter) -> dict[str, Any]:
-    assert q.formula is not None
+    factors = q.factors
+    chain: str | None
+    if factors is not None:  # a weight gradient: written from its names, not built
+        formula, chain = (names.product_text(f) for f in factors)
+    else:
+        assert q.formula is not None
+        formula = names.doprint(q.formula)
+        chain = names.doprint(q.chain) if q.chain is not None else None
     out: dict[str, Any] = {
         "n": q.step,
         "quantity": q.name,
-        "formula": names.doprint(q.formula),
-        "chain": names.doprint(q.chain) if q.chain is not None else None,
+        "formula": formula,
+        "chain": chain,
         "value": _number(q.value),
         "aliases": list(q.aliases),
     }

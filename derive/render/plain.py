@@ -175,6 +175,10 @@ class TextPrinter(Arithmetic):
                 out.append(sign + self._printed(names, ADD + 1 if minus else ADD, lead=False))
         return out
 
+    def product_text(self, names: tuple[str, ...]) -> str:
+        """``doprint`` of the product of these names' symbols, without building it."""
+        return self._printed(names, 0, lead=True)
+
     def _product_of(self, names: tuple[str, ...], *, lead: bool) -> str:
         texts = [self.lookup(n) for n in names]
         return self.times.join(
