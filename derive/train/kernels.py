@@ -28,13 +28,23 @@ if TYPE_CHECKING:
 EPS = 1e-12  # float64; float32 clips at its own machine epsilon (``_clip``)
 
 
+def _lambdified(args: tuple[sp.Symbol, ...], expr: sp.Expr) -> Callable[..., Array]:
+    """``sp.lambdify(args, expr, modules="numpy")``: the same code (numpy.exp, numpy.log, ...),
+    with NumPy as the one name it needs. Given the module name, lambdify reads all of NumPy's
+    names into the function's namespace, a tenth of a second on first use."""
+    from sympy.printing.numpy import NumPyPrinter
+
+    fn = sp.lambdify(args, expr, modules=[{"numpy": np}], printer=NumPyPrinter)
+    return fn  # type: ignore[no-any-return]
+
+
 @cache
 def local_derivative(name: str, slope: float, diagonal: bool) -> Callable[..., Array]:
     """∂a_i/∂z_j as a NumPy function of (z_j, a_i, a_j), lambdified from sympy.diff."""
     expr = activation_derivative(name, slope, i_out="a_i", j_out="a_j", j_z="z", diagonal=diagonal)
-    fn = sp.lambdify(sp.symbols("z a_i a_j"), expr, modules="numpy")
+    fn = _lambdified(sp.symbols("z a_i a_j"), expr)
     if expr.free_symbols:
-        return fn  # type: ignore[no-any-return]
+        return fn
     constant = float(expr)  # linear (1) or an off-diagonal 0: broadcast to the array's shape
     return lambda z, ai, aj: np.full(np.broadcast(z, ai, aj).shape, constant, dtype=z.dtype)
 
@@ -48,9 +58,9 @@ def cost_gradient(cost: str, outputs: int) -> Callable[[Array, Array], Array]:
     a = sp.symbols(f"a0:{outputs}")
     y = sp.symbols(f"y0:{outputs}")
     expr = sp.diff(COSTS[cost].sympy(list(a), list(y)), a[0])
-    fn = sp.lambdify((a[0], y[0]), expr, modules="numpy")
+    fn = _lambdified((a[0], y[0]), expr)
     if a[0] in expr.free_symbols:
-        return fn  # type: ignore[no-any-return]
+        return fn
     return lambda av, yv: fn(av, yv) + np.zeros_like(av)
 
 

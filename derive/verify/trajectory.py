@@ -115,5 +115,7 @@ def _moved(derivation: Derivation, name: str) -> str:
 
 def _velocities(derivation: Derivation) -> tuple[tuple[str, float], ...]:
     """With momentum, the velocities after the step, from which the next step starts."""
+    if derivation.network.momentum is None:
+        return ()
     after = [(n, updated(velocity(n))) for n in derivation.parameters]
     return tuple((n, float_value(derivation, v)) for n, v in after if v in derivation)
