@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
-from typing import Any, cast
+from typing import Any
 
 import sympy as sp
 
@@ -23,12 +23,11 @@ from ..numbers.arithmetic import (
 from ..spec.network import Entry, Network
 from ..spec.notation import Namer, free_symbols, frozen_names, namer_for, parameter_names
 from . import lazy
-from .bulk import Bulk, Means
 from .columns import Column, Quantities, Values
 from .compose import Composer
 from .example import ExampleChain
-from .names import DATA_COST, ETA, gradient, per_example
-from .ops import FLOAT, Declined, Fetch, Kernel, Ops, ops_for
+from .names import DATA_COST, ETA, per_example
+from .ops import Fetch, ops_for
 from .quantity import (
     AVERAGE,
     BACKWARD,
@@ -36,7 +35,6 @@ from .quantity import (
     FORWARD,
     GIVEN,
     Derivation,
-    Formulas,
     Pending,
     Quantity,
     S,
@@ -45,6 +43,7 @@ from .quantity import (
     ordered_mul,
     parameters_by_layer,
 )
+from .record import Recording
 from .targets import shortest_with_targets_summing_to_one, sum_to_one_note, summing_to_one
 from .updates import Updates
 
@@ -78,7 +77,7 @@ def derive(
         return builder.run()
 
 
-class Builder:
+class Builder(Recording):
     """Defines quantities in derivation order, evaluating each as it is defined."""
 
     def __init__(
@@ -146,32 +145,6 @@ class Builder:
             exact = self.exact_env[name] = self.exact.given(number)
         self.q.add(Quantity(name, GIVEN, _value=value, exact=exact, **meta))
 
-    def given_column(
-        self,
-        names: Sequence[str],
-        entries: Sequence[Entry],
-        *,
-        key: tuple[str | int, ...],
-        **meta: Any,
-    ) -> None:
-        """``given`` for each name, kept as one column where the steps have kernels."""
-        if self.ops is None:
-            for name, entry in zip(names, entries, strict=True):
-                self.given(name, entry, **meta)
-            return
-        numbers = cast("Sequence[float]", entries)  # no symbols: a file with them has no kernels
-        values = [self.arith.given(n) for n in numbers]
-        for name, number in zip(names, numbers, strict=True):
-            self.composer.given(name, number)
-        self.env.update(zip(names, values, strict=True))
-        exact = None
-        if self.exact is not None:
-            exact = [self.exact.given(n) for n in numbers]
-            self.exact_env.update(zip(names, exact, strict=True))
-        column = Column(GIVEN, names, values, exact, **meta)
-        self.q.add_column(column)
-        self.columns[key] = column
-
     def define(
         self,
         name: str,
@@ -215,91 +188,6 @@ class Builder:
             )
         )
 
-    def define_lazy(
-        self,
-        name: str,
-        section: Section,
-        make: Callable[[], Formulas],
-        kernel: Kernel,
-        *,
-        numbered: bool = False,
-        aliases: tuple[str, ...] = (),
-        **meta: Any,  # layer=, example= of Quantity
-    ) -> None:
-        """``define`` with the formula built on first use: ``kernel`` gives the values the
-        walkers would give ``make()``'s formula (lazy.py); where it declines, or in an
-        arithmetic without kernels, the step is defined in full."""
-        values = self._kernel_values(kernel)
-        if values is None:
-            formula, chain, *shown = make()
-            meta.update(chain=chain, shown=shown[0] if shown else None)
-            self.define(name, section, formula, numbered=numbered, aliases=aliases, **meta)
-            return
-        value, exact = values
-        self.env[name] = value
-        if exact is not None:
-            self.exact_env[name] = exact
-        if aliases:
-            self.env.update(dict.fromkeys(aliases, value))
-            self.exact_env.update(dict.fromkeys(aliases, exact) if exact is not None else {})
-            self.alias_of.update(dict.fromkeys(aliases, name))
-            self.composer.aliased(name, aliases)
-        if numbered:
-            self.step += 1
-        step = self.step if numbered else None
-        meta.update(_value=value, exact=exact, step=step, aliases=aliases, make=make)
-        self.q.add(Quantity(name, section, **meta))
-
-    def define_column(
-        self,
-        section: Section,
-        base: Sequence[str],
-        bulk: Bulk,
-        *,
-        key: tuple[str | int, ...],
-        numbered: bool = False,
-        **meta: Any,  # rename=, recipe=, layer=, example= of Column
-    ) -> bool:
-        """Defines a run of lazy steps at once as a column (columns.py), or returns False
-        where there are no kernels or one of the steps declines: define them one by one."""
-        if self.ops is None:
-            return False
-        try:
-            with self.ops.context():
-                values = bulk(self.env, self.ops)
-            exact = bulk(self.exact_env, FLOAT) if self.exact is not None else None
-        except Declined:
-            return False
-        first = self.step + 1 if numbered else None
-        self.step += len(values) if numbered else 0
-        column = Column(section, base, values, exact, first_step=first, **meta)
-        self.q.add_column(column)
-        self.columns[key] = column
-        return True
-
-    def example_gradients(
-        self, layer: int, example: int, env: Mapping[str, Value], ops: Ops
-    ) -> list[Value]:
-        """∂C/∂p of one example for the layer's parameters in order, from its columns."""
-        group, out = self.layer_params[layer], list[Value]()
-        for j, row in enumerate(group.weights):
-            column = self.columns.get(("row", layer, example, j))
-            if column is None:
-                out.extend(ops.get(env, self.sfx(gradient(w), example)) for w in row)
-            else:
-                out.extend(_of(column, env is self.exact_env))
-        out.extend(ops.get(env, self.sfx(gradient(b), example)) for b in group.biases)
-        return out
-
-    def step_gradients(self, layer: int, env: Mapping[str, Value], ops: Ops) -> list[Value]:
-        """∂C/∂p for the layer's parameters in order: what the update uses."""
-        mean = self.columns.get(("mean", layer))
-        if mean is not None:
-            return _of(mean, env is self.exact_env)
-        if self.many or self.regularized:
-            return [ops.get(env, gradient(p)) for p in self.layer_params[layer].names]
-        return self.example_gradients(layer, 0, env, ops)
-
     def _deferred(self, section: Section) -> bool:
         """Whether a symbolic value waits until it is read: not where the derivation itself
         looks at it (a forward value that may stay under its name unless every value does,
@@ -319,20 +207,6 @@ class Builder:
                 return arith.finish(arith.evaluate(formula, env))
 
         return Pending(work_out)
-
-    def _kernel_values(self, kernel: Kernel) -> tuple[Value, Value] | None:
-        """The step's value and, beside hand-rounded ones, its exact float value."""
-        if self.ops is None:
-            return None
-        try:
-            if self.ops is FLOAT:  # no context to enter (the usual case: worth the shortcut)
-                return kernel(self.env, FLOAT), None
-            with self.ops.context():
-                value = kernel(self.env, self.ops)
-            exact = kernel(self.exact_env, FLOAT) if self.exact is not None else None
-        except Declined:
-            return None
-        return value, exact
 
     @contextmanager
     def _naming(self, name: str) -> Iterator[None]:
@@ -401,7 +275,7 @@ class Builder:
         updates.penalty()
         for example in examples:
             example.backward()
-        self.average()
+        updates.average()
         updates.regularize()
         updates.update()
         derivation = Derivation(
@@ -428,36 +302,3 @@ class Builder:
         del self.q, self.env, self.exact_env, self.composer, self.arith, self.exact
         del self.columns
         self.fetch.clear()  # the steps keep it: its tables lead back to the quantities
-
-    def average(self) -> None:
-        """With several examples, each gradient is the mean of the examples' gradients (of a
-        weight's, ∂C0/∂w when a regularization step follows)."""
-        if not self.many:
-            return
-        n = len(self.net.examples)
-        for l, group in self.layer_params.items():
-            names = group.names
-
-            def terms(i: int, names: tuple[str, ...] = names) -> tuple[str, ...]:
-                return tuple(self.sfx(gradient(names[i]), e) for e in range(n))
-
-            means = Means(gradients=self, layer=l, n=n, terms=terms)  # (1/n)·Σ
-            key = ("mean", l)
-            rename, recipe = self.weight_gradient, means.item
-            if self.define_column(
-                AVERAGE, names, means.kernel, key=key, numbered=True, rename=rename, recipe=recipe
-            ):
-                continue
-            for i, name in enumerate(names):
-                mean = means.item(i)
-                self.define_lazy(rename(name), AVERAGE, mean, mean.kernel, numbered=True)
-
-    def weight_gradient(self, name: str) -> str:
-        """The name the chain rule gives ``name``'s gradient: ∂C0/∂w for a regularized weight."""
-        return Updates.chain_name(self, name)
-
-
-def _of(column: Column, exact: bool) -> list[Value]:
-    values = column.exact if exact else column.values
-    assert values is not None  # exact values are kept wherever the exact table is read
-    return values

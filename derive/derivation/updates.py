@@ -12,12 +12,13 @@ A frozen parameter keeps its gradient (a true partial derivative) but gets no up
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any, Protocol
 
 import sympy as sp
 
 from ..spec.network import Entry, Network
-from .bulk import Bulk, Descents, Gradients
+from .bulk import Bulk, Descents, Gradients, Means
 from .names import (
     DATA_COST,
     ETA,
@@ -30,6 +31,7 @@ from .names import (
 )
 from .ops import Kernel
 from .quantity import (
+    AVERAGE,
     COST,
     REGULARIZATION,
     UPDATE,
@@ -54,6 +56,9 @@ class Definer(Gradients, Protocol):
     @property
     def frozen(self) -> frozenset[str]: ...
     def given(self, name: str, entry: Entry, **meta: Any) -> None: ...
+    @property
+    def many(self) -> bool: ...
+    def sfx(self, name: str, example: int) -> str: ...
     def define(
         self,
         name: str,
@@ -136,6 +141,36 @@ class Updates:
         squares = ordered_add(*[S(w) ** 2 for w, _ in self.weights])
         half = mul(sp.Rational(1, 2), S(LAMBDA), squares)
         self.b.define("C", COST, ordered_add(S(DATA_COST), half))
+
+    def average(self) -> None:
+        """With several examples, each gradient is the mean of the examples' gradients (of a
+        weight's, ∂C0/∂w when a regularization step follows)."""
+        b = self.b
+        if not b.many:
+            return
+        n = len(b.net.examples)
+        for l, group in b.layer_params.items():
+            names = group.names
+
+            def terms(i: int, names: tuple[str, ...] = names) -> tuple[str, ...]:
+                return tuple(b.sfx(gradient(names[i]), e) for e in range(n))
+
+            means = Means(gradients=b, layer=l, n=n, terms=terms)  # (1/n)·Σ
+            rename, recipe = partial(self.chain_name, b), means.item
+            made = b.define_column(
+                AVERAGE,
+                names,
+                means.kernel,
+                key=("mean", l),
+                numbered=True,
+                rename=rename,
+                recipe=recipe,
+            )
+            if made:
+                continue
+            for i, name in enumerate(names):
+                mean = means.item(i)
+                b.define_lazy(rename(name), AVERAGE, mean, mean.kernel, numbered=True)
 
     def regularize(self) -> None:
         """∂C/∂w = ∂C0/∂w + λ·w for every weight, each its own numbered step."""
