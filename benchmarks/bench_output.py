@@ -19,7 +19,7 @@ from process import PY, ROOT, Command, measure, table
 import derive.render.tables as tables
 from derive import derive, load_network
 from derive.derivation.quantity import BACKWARD
-from derive.render.console import step_table
+from derive.render.steps import step_table
 from derive.render.tables import as_text
 
 CASE = "cases/3b1b-784-16-16-10.yaml"

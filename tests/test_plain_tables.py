@@ -20,8 +20,9 @@ from derive.derivation.quantity import BACKWARD
 from derive.grade.answers import load_answers
 from derive.grade.checker import Checker
 from derive.render import console
+from derive.render.plaintext import PlainTable, width_of
 from derive.render.reports.check import render_text
-from derive.render.tables import PLAIN_ROWS, PlainTable, as_text, table_of
+from derive.render.tables import PLAIN_ROWS, as_text, table_of
 from derive.render.values import value_text
 
 from .conftest import CASES
@@ -145,7 +146,6 @@ def test_the_fast_width_is_rich_s_width(text: str) -> None:
     does: the two never differ (a wrong width would misalign every plain table)."""
     from rich.cells import cell_len
 
-    from derive.render.tables import width_of
 
     assert width_of(text) == cell_len(text)
     assert width_of(text + "∂C/∂w · −σ'ᵀ₁") == cell_len(text + "∂C/∂w · −σ'ᵀ₁")
@@ -154,7 +154,7 @@ def test_the_fast_width_is_rich_s_width(text: str) -> None:
 def test_every_character_taken_as_one_cell_is_one_cell_to_rich() -> None:
     from rich.cells import cell_len
 
-    from derive.render.tables import _NARROW
+    from derive.render.plaintext import _NARROW
 
     narrow = [chr(c) for c in range(0x20, 0x1FAFF) if _NARROW.fullmatch(chr(c))]
     assert len(narrow) > 1000 and "∂" in narrow and "−" in narrow and "⌚" not in narrow
@@ -195,9 +195,9 @@ def test_a_wrapped_column_fits_the_width_and_keeps_every_word(words: list[str], 
     )
     text = table.text_at(width)
     lines = text.splitlines()
-    assert all(tables.width_of(line) <= max(width, tables.width_of(lines[1])) for line in lines)
+    assert all(width_of(line) <= max(width, width_of(lines[1])) for line in lines)
     at, value = lines[1].index("Formula"), lines[1].index("Value")
     cells = [line[at:value].strip() for line in lines[3:]]  # after title, header and rule
     assert " ".join(c for c in cells if c).split() == formula.split()
-    if tables.width_of(table.text_at(None).splitlines()[1]) <= width:
+    if width_of(table.text_at(None).splitlines()[1]) <= width:
         assert text == table.text_at(None)  # nothing to wrap where it fits

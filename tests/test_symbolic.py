@@ -6,6 +6,7 @@ import pytest
 import sympy as sp
 
 from derive import derive, load_network
+from derive.derivation.quantity import Derivation
 from derive.errors import DeriveError
 from derive.spec.network import Activation, Example, Layer, Network
 
@@ -124,33 +125,39 @@ def _symbolic_cases() -> list[str]:
     return [p.stem for p in sorted(CASES.glob("*.yaml")) if p.stem != "3b1b-784-16-16-10"]
 
 
+def _both_ways(network: Network, monkeypatch: pytest.MonkeyPatch) -> tuple[Derivation, Derivation]:
+    """The general derivation finished by factored.py's remembering copy of factor_terms, and
+    by SymPy's own."""
+    from derive.numbers.walker import Arithmetic
+
+    remembered = derive(network, general=True)
+    with monkeypatch.context() as m:
+        plain_finish = lambda self, v: sp.factor_terms(v) if isinstance(v, sp.Expr) else v  # noqa: E731
+        m.setattr(Arithmetic, "finish", plain_finish)
+        return remembered, derive(network, general=True)
+
+
+def _same_values(remembered: Derivation, plain: Derivation) -> None:
+    from .test_columns import _tree
+
+    for q in remembered.quantities.values():  # the order of the terms too (srepr sorts them)
+        if isinstance(q.value, sp.Basic):
+            assert _tree(q.value) == _tree(plain[q.name].value), q.name
+
+
 @pytest.mark.parametrize("case", _symbolic_cases())
 def test_the_remembered_factoring_is_sympys_factor_terms(
     case: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Symbolic values are finished by factored.py's copy of factor_terms, which remembers the
-    parts it has done; every formula and value must be what SymPy's own gives."""
-    from derive.numbers.walker import Arithmetic
-
-    from .test_columns import _tree
+    """Every formula and value must be what SymPy's own factor_terms gives."""
     from .test_lazy import _everything
 
     try:
-        network = load_network(CASES / f"{case}.yaml")
-        remembered = derive(network, general=True)
+        remembered, plain = _both_ways(load_network(CASES / f"{case}.yaml"), monkeypatch)
     except DeriveError:  # an answers file
         return
-    with monkeypatch.context() as m:
-        m.setattr(
-            Arithmetic,
-            "finish",
-            lambda self, v: sp.factor_terms(v) if isinstance(v, sp.Expr) else v,
-        )
-        plain = derive(network, general=True)
     assert _everything(remembered) == _everything(plain)
-    for q in remembered.quantities.values():  # the order of the terms too (srepr sorts them)
-        if isinstance(q.value, sp.Basic):
-            assert _tree(q.value) == _tree(plain[q.name].value), q.name
+    _same_values(remembered, plain)
 
 
 @pytest.mark.parametrize(
@@ -160,10 +167,6 @@ def test_the_remembered_factoring_is_sympys_factor_terms(
 def test_the_remembered_factoring_is_sympys_on_nested_layers(
     act: str, cost: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from derive.numbers.walker import Arithmetic
-
-    from .test_columns import _tree
-
     def layer(n: int, m: int, a: str) -> Layer:
         return Layer(n, Activation(a), tuple((0.1,) * m for _ in range(n)), (0.0,) * n)
 
@@ -174,13 +177,4 @@ def test_the_remembered_factoring_is_sympys_on_nested_layers(
         (Example((0.5, -0.5), (1.0, 0.0)),),
         cost,
     )
-    remembered = derive(network, general=True)
-    with monkeypatch.context() as m:
-        m.setattr(
-            Arithmetic,
-            "finish",
-            lambda self, v: sp.factor_terms(v) if isinstance(v, sp.Expr) else v,
-        )
-        plain = derive(network, general=True)
-    for q in remembered.quantities.values():
-        assert _tree(q.value) == _tree(plain[q.name].value), q.name
+    _same_values(*_both_ways(network, monkeypatch))

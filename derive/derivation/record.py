@@ -8,8 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
-import sympy as sp
-
 from ..numbers.arithmetic import Arithmetic, Value
 from ..spec.network import Entry
 from .bulk import Bulk
@@ -37,23 +35,10 @@ class Recording:
     many: bool
     regularized: bool
 
-    def given(self, name: str, entry: Entry, **meta: Any) -> None:
-        raise NotImplementedError  # Builder's
-
-    def define(
-        self,
-        name: str,
-        section: Section,
-        formula: sp.Expr,
-        *,
-        numbered: bool = False,
-        aliases: tuple[str, ...] = (),
-        **meta: Any,
-    ) -> None:
-        raise NotImplementedError  # Builder's
-
-    def sfx(self, name: str, example: int) -> str:
-        raise NotImplementedError  # Builder's
+    # the builder's own: defining a step from its formula, a given value, an example's name
+    given: Callable[..., None]
+    define: Callable[..., None]
+    sfx: Callable[[str, int], str]
 
     def given_column(
         self,

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 import sympy as sp
 from rich.cells import cell_len
@@ -11,7 +10,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..derivation.names import display, gradient, is_partial, moved_param, updated_param
+from ..derivation.names import display, gradient, moved_param, updated_param
 from ..derivation.quantity import (
     AVERAGE,
     BACKWARD,
@@ -25,15 +24,14 @@ from ..derivation.quantity import (
     Section,
 )
 from ..derivation.selection import of_example
-from ..derivation.words import Words, plain
 from ..spec.notation import layer_label
 from .classes import render as classes
 from .legend import legend_text
 from .outline import digits_text, layer_rows, overview
-from .plain import TextPrinter
 from .safe import safe_text
+from .steps import RIGHT, formula_cells, noted, numbers_printer, step_table
 from .tables import ByWidth, fill, house_table, table_of
-from .values import drawn_names, exact_note, number_text, value_lookup, value_text
+from .values import drawn_names, number_text, value_text
 
 
 def render(
@@ -66,11 +64,8 @@ def render(
     return Group(*parts)
 
 
-_RIGHT = ("Value", "Step", "Old", "New")  # the numeric columns, right-aligned
-
-
 def _table(title: str, *columns: str) -> Table:
-    return house_table(title, *columns, right=_RIGHT)
+    return house_table(title, *columns, right=RIGHT)
 
 
 _ARITHMETIC = {"exact": "exact arithmetic", "rounded": "hand rounding carried"}
@@ -138,53 +133,22 @@ def _given(d: Derivation, quantities: list[Quantity]) -> ByWidth:
             for key, texts in groups.items()
         ]
         lines = sum(text.count("\n") + 1 for _, text in rows)  # a row per layer, 12,544 values
-        return table_of("Given values", ("", "Values"), rows, right=_RIGHT, among=lines)
+        return table_of("Given values", ("", "Values"), rows, right=RIGHT, among=lines)
 
     return ByWidth(lambda: layout(None), layout, fill=True)
-
-
-_PRINTER: list[tuple[Derivation, TextPrinter]] = []  # the last derivation's, by identity
-
-
-def _numbers(d: Derivation) -> TextPrinter:
-    """The numbers printer of ``d``, made once, not once a step: its lookup lists the drawn
-    numbers of the whole network (13,000 on the digit network), which made 13,000 steps
-    quadratic."""
-    if not _PRINTER or _PRINTER[0][0] is not d:
-        _PRINTER[:] = [(d, TextPrinter(value_lookup(d)))]
-    return _PRINTER[0][1]
-
-
-def _cells(d: Derivation, q: Quantity) -> tuple[str, str, str]:
-    """The formula over names, the same with numbers in, and the value."""
-    names, numbers = TextPrinter(display), _numbers(d)
-    factors = q.factors
-    if factors is not None:  # a weight gradient: written from its names, not built
-        value = value_text(q, d.decimals) + _noted(q, d.decimals)
-        return names.product_text(factors[0]), numbers.product_text(factors[0]), value
-    expr = q.shown if q.shown is not None else q.formula
-    if expr is None:  # a given value (chosen by --only) states no formula
-        return "", "", value_text(q, d.decimals)
-    value = value_text(q, d.decimals) + _noted(q, d.decimals)
-    return names.doprint(expr), numbers.doprint(expr), value
-
-
-def _noted(q: Quantity, decimals: int) -> str:
-    note = exact_note(q, decimals)
-    return f"\n({note})" if note else ""
 
 
 def _formula_table(d: Derivation, title: str, quantities: list[Quantity]) -> ByWidth:
     """Quantity, formula, numbers, value; where that does not fit, formula = numbers in one
     column, the numbers under the formula where the two do not fit on one line."""
-    rows = [(display(q.name), *_cells(d, q)) for q in quantities]
+    rows = [(display(q.name), *formula_cells(d, q)) for q in quantities]
 
     def wide() -> RenderableType:
         # a weighted sum of 784 inputs folds onto a hundred lines: count those, not the rows
         lines = sum(max(map(cell_len, row)) // 60 + 1 for row in rows)
         columns = ("Quantity", "Formula", "Numbers", "Value")
         wrap = ("Formula", "Numbers")
-        return table_of(title, columns, rows, right=_RIGHT, among=lines, wrap=wrap)
+        return table_of(title, columns, rows, right=RIGHT, among=lines, wrap=wrap)
 
     def compact(width: int) -> Table:
         table = _table(title, "Quantity", "Formula = numbers")
@@ -202,99 +166,6 @@ def _formula_table(d: Derivation, title: str, quantities: list[Quantity]) -> ByW
     return ByWidth(wide, compact)
 
 
-@dataclass(frozen=True)
-class StepCells:
-    """What one step says, whatever the layout: a layout only chooses and places these."""
-
-    step: str
-    quantity: str
-    aliases: tuple[str, ...]  # other names of the same value: ∂C/∂b3 for ∂C/∂z3
-    chain: str  # the general chain rule; "" where the step states a formula only
-    formula: str  # over names: what the numbers fill in
-    numbers: str
-    value: str
-    rule: str  # one column's worth: the chain rule where the step applies it, else the formula
-
-
-def step_cells(d: Derivation, q: Quantity) -> StepCells:
-    """The one place a step's cells are built, for every layout of every step table."""
-    formula, numbers, value = _cells(d, q)
-    factors = q.factors
-    if factors is not None:
-        chain, applies = TextPrinter(display).product_text(factors[1]), True  # ∂C/∂z · ∂z/∂w
-    else:
-        chain = TextPrinter(display).doprint(q.chain) if q.chain is not None else ""
-        # σ'(z3) is a chain entry too, but its numbers fill in the formula O3·(1 − O3), not it
-        applies = q.chain is not None and all(is_partial(str(s)) for s in q.chain.free_symbols)
-    return StepCells(
-        step="" if q.step is None else str(q.step),
-        quantity=display(q.name),
-        aliases=tuple(display(a) for a in q.aliases),
-        chain=chain,
-        formula=formula,
-        numbers=numbers,
-        value=value,
-        rule=chain if applies else formula,
-    )
-
-
-def _wide_row(c: StepCells) -> list[str]:
-    quantity = c.quantity + "".join(f"\n= {a} (∂z/∂b = 1)" for a in c.aliases)
-    return [
-        c.step,
-        quantity,
-        c.chain,
-        "" if c.chain == c.formula else c.formula,
-        c.numbers,
-        c.value,
-    ]
-
-
-def _compact_row(c: StepCells) -> list[str]:
-    # the rule's factors line up with the numbers: ∂C/∂z3 · ∂z3/∂w6 beside -0.0631 · 0.9463
-    return [c.step, " = ".join((c.quantity, *c.aliases)), c.rule, c.numbers, c.value]
-
-
-def _narrow_row(c: StepCells) -> list[str]:
-    """The compact row with an alias under the quantity: long names (∂C/∂z3_1 = ∂C/∂b3_1)."""
-    return [c.step, "\n= ".join((c.quantity, *c.aliases)), c.rule, c.numbers, c.value]
-
-
-def _why_row(c: StepCells, sentence: str) -> list[str | Text]:
-    """--why: the step on one line (folded where long), its sentence on the next."""
-    stages = (c.quantity, *c.aliases, c.chain, c.formula, c.numbers, c.value.replace("\n", " "))
-    kept = [t for i, t in enumerate(stages) if t and (i == 0 or t != stages[i - 1])]
-    line = " = ".join(kept)
-    if not sentence:
-        return [c.step, safe_text(line)]
-    return [c.step, Text(safe_text(line) + "\n") + Text(sentence, style="italic")]
-
-
-def step_table(
-    d: Derivation, quantities: Sequence[Quantity], title: str, *, why: bool = False
-) -> RenderableType:
-    """One row per step: step, quantity, chain rule, formula, numbers, value; where that does
-    not fit, the chain rule (or the formula, for a step that states one) beside the numbers.
-    With ``why``, each step reads as one line with its sentence under it."""
-    cells = [step_cells(d, q) for q in quantities]
-    if why:
-        words = Words(d)
-        columns = ("Step", "Chain rule, numbers, value: and why")
-        rows = [_why_row(c, plain(words(q))) for q, c in zip(quantities, cells, strict=True)]
-        return table_of(title, columns, rows, right=_RIGHT)
-
-    def layout(columns: tuple[str, ...], row: Callable[[StepCells], list[str]]) -> RenderableType:
-        return table_of(title, columns, [row(c) for c in cells], right=_RIGHT)
-
-    wide = ("Step", "Quantity", "Chain rule", "Formula", "Numbers", "Value")
-    compact = ("Step", "Quantity", "Rule", "Numbers", "Value")
-    return ByWidth(
-        lambda: layout(wide, _wide_row),
-        lambda _: layout(compact, _compact_row),
-        lambda _: layout(compact, _narrow_row),
-    )
-
-
 def _updates(d: Derivation) -> ByWidth:
     """Each parameter: old, gradient, the numbers of old − η · gradient, new; where that does
     not fit, the numbers are left to the title's rule."""
@@ -309,8 +180,8 @@ def _updates(d: Derivation) -> ByWidth:
     for q in d.section(UPDATE):
         param = updated_param(q.name)
         assert param is not None
-        numbers = _numbers(d).doprint(q.formula) if q.formula is not None else ""
-        new = value_text(q, d.decimals) + _noted(q, d.decimals)
+        numbers = numbers_printer(d).doprint(q.formula) if q.formula is not None else ""
+        new = value_text(q, d.decimals) + noted(q, d.decimals)
         moved = gradient(moved_param(param))
         old = value_text(d[param], d.decimals, drawn=drawn)
         grad = value_text(d[moved], d.decimals)
@@ -322,7 +193,7 @@ def _updates(d: Derivation) -> ByWidth:
             (param, old, f"{display(gradient(moved_param(param)))} = {grad}", numbers, new)
             for param, old, grad, numbers, new in rows
         ]
-        return table_of(title, columns, cells, right=_RIGHT)
+        return table_of(title, columns, cells, right=RIGHT)
 
     def compact(_: int) -> RenderableType:
         columns = ("Parameter", "Old", "∂C/∂p", "New")

@@ -19,10 +19,10 @@ from ..derivation.quantity import Derivation, Quantity
 from ..numbers.rounding import format_number
 from ..spec.notation import layer_label
 from .classes import render as classes
-from .console import step_table
 from .legend import legend_text
 from .outline import layer_rows
 from .safe import safe_text
+from .steps import step_table
 from .tables import ByWidth, fill, house_table
 from .values import value_text
 
