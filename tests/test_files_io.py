@@ -486,3 +486,48 @@ def test_exponents_without_a_dot_are_numbers(tmp_path: Path) -> None:
     assert layer.weights == ((100000.0, 5.0), (1500.0, 2.0))
     symbols = tiny(tmp_path, "[e1, b]", name="symbols.yaml")  # names stay symbols
     assert load_network(symbols).layer(1).biases == ("e1", "b")
+
+
+_KINDS = {
+    "float64": np.array([[0.5, -1.25e-300, 3.0], [7.0, 0.1, -0.0]]),
+    "float32": np.array([0.1, -2.5, 1e30], dtype=np.float32),
+    "int64": np.array([[1, -2], [3, 2**40]], dtype=np.int64),
+    "int32": np.array([7, -8, 9], dtype=np.int32),
+    "uint8": np.array([[0, 255], [17, 3]], dtype=np.uint8),
+    # left to NumPy's reader: the plain reader gives them back untouched
+    "big-endian": np.array([0.5, 1.5], dtype=">f8"),
+    "float16": np.array([0.5, 1.5], dtype=np.float16),
+    "fortran": np.asfortranarray(np.arange(6.0).reshape(2, 3)),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(_KINDS))
+def test_an_array_reads_the_same_with_and_without_numpy(
+    tmp_path: Path, kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from derive.spec import params
+
+    data = _KINDS[kind]
+    np.save(tmp_path / "a.npy", data)
+
+    def fail(problem: str) -> Exception:
+        return ValueError(problem)
+
+    plain = params.read_array(tmp_path / "a.npy", key=None, shape=data.shape, fail=fail)
+    with monkeypatch.context() as m:  # NumPy's reader for every file
+        m.setattr(params, "plain_array", lambda stream, **_: None)
+        numpy = params.read_array(tmp_path / "a.npy", key=None, shape=data.shape, fail=fail)
+    assert plain == numpy == data.astype(float).tolist()
+    assert all(type(v) is float for row in plain for v in (row if isinstance(row, list) else [row]))
+
+
+def test_the_digit_network_is_explained_without_importing_numpy() -> None:
+    script = (
+        "import sys; from derive import derive, load_network; "
+        "derive(load_network(sys.argv[1])); print('numpy' in sys.modules)"
+    )
+    case = CASES / "3b1b-784-16-16-10.yaml"
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(case)], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "False"

@@ -24,6 +24,7 @@ from ..errors import InputError, OptionError
 from .files import open_regular
 from .limits import Limits
 from .network import DataSpec
+from .npy import Numbers, plain_array
 from .reader import Place, Reader, short
 
 # An .npz may hold every array of a large network and more; only the arrays named are read.
@@ -93,9 +94,7 @@ class ParameterSource:
         def fail(problem: str) -> InputError:
             return self.reader.fail(place, f"{name}: {problem}")
 
-        array = read_array(path, key=keys.get("key"), shape=shape, fail=fail)
-        values: list[Any] = array.astype(float).tolist()
-        return values
+        return read_array(path, key=keys.get("key"), shape=shape, fail=fail)
 
 
 class OutsideFolderError(OptionError):
@@ -128,20 +127,26 @@ def inside_folder(reader: Reader, name: str, place: Place, *, base: Path, limits
     return path
 
 
-def read_array(path: Path, *, key: Any, shape: tuple[int, ...], fail: Fail) -> Any:
-    """The array of ``shape`` in a .npy file, or under ``key`` in a .npz file, as NumPy reads it.
+def read_array(path: Path, *, key: Any, shape: tuple[int, ...], fail: Fail) -> Numbers:
+    """The array of ``shape`` in a .npy file, or under ``key`` in a .npz file, as NumPy reads
+    it, as nested lists of floats; the common .npy files without NumPy (npy.py).
 
     The header is read and checked first, so a file claiming 10⁹ floats costs nothing, and only
     the bytes of that shape are read (a .npz member is decompressed no further)."""
-    try:
-        import numpy  # noqa: F401
-    except ImportError:
-        raise fail("reading .npy/.npz needs NumPy: pip install 'derive-backprop[numpy]'") from None
     with open_regular(path, max_bytes=MAX_ARRAY_FILE, fail=fail) as handle:
         try:
+            if path.suffix == ".npy":
+                found = plain_array(handle, shape=shape, fail=fail)
+                if found is not None:
+                    return found
+            try:
+                import numpy  # noqa: F401
+            except ImportError:
+                needs = "reading this .npy/.npz needs NumPy: pip install 'derive-backprop[numpy]'"
+                raise fail(needs) from None
             if path.suffix == ".npz":
-                return _from_npz(handle, key=key, shape=shape, fail=fail)
-            return _from_npy(handle, shape=shape, fail=fail)
+                return _from_npz(handle, key=key, shape=shape, fail=fail).astype(float).tolist()  # type: ignore[no-any-return]
+            return _from_npy(handle, shape=shape, fail=fail).astype(float).tolist()  # type: ignore[no-any-return]
         except (OSError, EOFError, zipfile.BadZipFile, zlib.error, NotImplementedError) as exc:
             raise fail(f"cannot read: {short(exc)}") from None
         except RuntimeError:  # zipfile: an encrypted member
