@@ -229,3 +229,50 @@ def test_a_steps_factors_are_the_names_its_built_formula_multiplies(case: str) -
         assert _tree(q.formula) == _tree(formula) and _tree(q.chain) == _tree(chain), q.name
         assert q.factors is None  # built now: the formula is the one written from here on
     assert seen or d.symbolic  # symbols: every formula is built as it is defined
+
+
+def _locator_networks() -> list[tuple[str, Network]]:
+    out = []
+    for path in sorted(CASES.glob("*.yaml")):
+        try:
+            out.append((path.stem, load_network(path)))
+        except DeriveError:  # an answers file
+            continue
+    rng = random.Random(3)
+    layers = (
+        Layer(
+            3,
+            Activation("sigmoid"),
+            tuple(tuple(rng.random() for _ in range(2)) for _ in range(3)),
+            (0.1,) * 3,
+        ),
+        Layer(
+            2,
+            Activation("tanh"),
+            tuple(tuple(rng.random() for _ in range(3)) for _ in range(2)),
+            None,
+        ),
+    )
+    rows = tuple(Example((rng.random(), rng.random()), (1.0, 0.0)) for _ in range(12))
+    out.append(("batch of 12", Network("batch", 2, layers, rows, "half_squared_error")))
+    return out
+
+
+@pytest.mark.parametrize(("label", "network"), _locator_networks(), ids=lambda v: str(v)[:30])
+def test_every_step_a_column_holds_is_found_by_its_name_and_no_other_name_is(
+    label: str, network: Network
+) -> None:
+    try:
+        d = derive(network)
+    except DeriveError:
+        return
+    q = d.quantities
+    assert isinstance(q, Quantities) and q.locate is not None
+    for column in q.columns:
+        for i, name in enumerate(column.names()):
+            hit = q.locate(name)
+            assert hit is not None and hit[0] is column and hit[1] == i, name
+    for name in q._plain:  # one by one: in no column
+        assert q.locate(name) is None, name
+    for stranger in ("C0", "new_C", "dC/dw1[0]", "dC/dw1[x]", "x1[99999]", "dC/d"):
+        assert q.locate(stranger) is None or q[stranger].name == stranger

@@ -43,7 +43,7 @@ from .quantity import (
     ordered_mul,
     parameters_by_layer,
 )
-from .record import Recording
+from .record import Locator, Recording
 from .targets import shortest_with_targets_summing_to_one, sum_to_one_note, summing_to_one
 from .updates import Updates
 
@@ -122,6 +122,9 @@ class Builder(Recording):
         self.step = 0
         self.many = len(network.examples) > 1
         self.layer_params = parameters_by_layer(network, (name for name, _ in self.params))
+        self.q.locate = Locator(
+            columns=self.columns, layer_params=self.layer_params, inputs=self.input_names
+        )
         self.distribution_cost = COSTS[network.cost].distribution
         self.distribution = symbolic and self.distribution_cost
         self.sum_to_one = summing_to_one(network) if self.distribution_cost else frozenset()

@@ -76,9 +76,9 @@ Run = Quantity | Column
 
 
 class Quantities(MappingABC[str, Quantity]):
-    """Name → quantity, in the order the builder defined them. A name in a column is found
-    through an index of the columns' names, made (and extended) on the first lookup that needs
-    it: the usual outputs (the summary, JSON) walk the runs in order and need none."""
+    """Name → quantity, in the order the builder defined them. A name in a column is found by
+    the builder's ``locate`` (from the name's grammar), else through an index of the columns'
+    names, made on the first lookup that needs it."""
 
     def __init__(self) -> None:
         self._plain: dict[str, Quantity] = {}
@@ -87,6 +87,9 @@ class Quantities(MappingABC[str, Quantity]):
         self._index: dict[str, tuple[Column, int]] = {}
         self._indexed = 0  # columns already in the index
         self._size = 0
+        # set by the builder: where a name would be from the name itself (None: in no column),
+        # so that no lookup, found or not, makes a name for each of a mini-batch's 10⁶ steps
+        self.locate: Callable[[str], tuple[Column, int] | None] | None = None
 
     def add(self, q: Quantity) -> None:
         if q.name not in self._plain:
@@ -107,6 +110,8 @@ class Quantities(MappingABC[str, Quantity]):
 
     def find(self, name: str) -> tuple[Column, int] | None:
         """The column and position that hold ``name``, if a column does."""
+        if self.locate is not None:
+            return self.locate(name)
         hit = self._index.get(name)
         if hit is None and self._indexed < len(self._columns):
             for column in self._columns[self._indexed :]:

@@ -5,7 +5,7 @@ evaluates everything else as it is defined (``define``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, cast
 
 from ..numbers.arithmetic import Arithmetic, Value
@@ -13,7 +13,7 @@ from ..spec.network import Entry
 from .bulk import Bulk
 from .columns import Column, Quantities, Values
 from .compose import Composer
-from .names import gradient
+from .names import gradient, split_example, split_partial, updated_param
 from .ops import FLOAT, Declined, Kernel, Ops
 from .quantity import GIVEN, Formulas, LayerParameters, Quantity, Section
 
@@ -22,8 +22,8 @@ class Recording:
     """The builder's ways of recording steps without their formulas (a mixin of Builder)."""
 
     q: Quantities
-    env: Values | dict[str, Value]
-    exact_env: Values | dict[str, Value]
+    env: Values
+    exact_env: Values
     ops: Ops | None
     arith: Arithmetic
     exact: Arithmetic | None
@@ -170,3 +170,57 @@ def _of(column: Column, exact: bool) -> list[Value]:
     values = column.exact if exact else column.values
     assert values is not None  # exact values are kept wherever the exact table is read
     return values
+
+
+class Locator:
+    """Where the builder put a step that a column holds, from its name alone (the grammar of
+    names.py): a given parameter or input, one neuron's weight gradients in one example, a
+    layer's means or updates. Each guess is checked against the name the column gives that
+    place, so a name no column holds is None, and no name is made for the other 10⁶ steps."""
+
+    def __init__(
+        self,
+        *,
+        columns: dict[tuple[str | int, ...], Column],
+        layer_params: dict[int, LayerParameters],
+        inputs: Sequence[str],
+    ) -> None:
+        self.columns = columns  # the builder's, filled as it goes
+        self.position = {p: (l, i) for l, g in layer_params.items() for i, p in enumerate(g.names)}
+        self.rows = {l: (len(g.weights), len(g.weights[0])) for l, g in layer_params.items()}
+        self.inputs = {a: k for k, a in enumerate(inputs)}
+
+    def __call__(self, name: str) -> tuple[Column, int] | None:
+        for key, i in self._guesses(name):
+            column = self.columns.get(key)
+            if column is not None and i < len(column) and _named(column, i) == name:
+                return column, i
+        return None
+
+    def _guesses(self, name: str) -> Iterator[tuple[tuple[str | int, ...], int]]:
+        base, bracket = split_example(name)
+        if bracket and not (bracket[1:-1].isdigit() and bracket.endswith("]")):
+            return
+        e = int(bracket[1:-1]) - 1 if bracket else 0
+        if name in self.position:
+            yield ("given", self.position[name][0]), self.position[name][1]
+        if base in self.inputs:
+            yield ("input", e), self.inputs[base]
+        moved = updated_param(name)
+        if moved in self.position:
+            l, i = self.position[moved]
+            yield ("update", l), i
+        parts = split_partial(base)
+        if parts is not None and parts[1] in self.position:
+            l, i = self.position[parts[1]]
+            yield ("mean", l), i
+            neurons, width = self.rows[l]
+            if i < neurons * width:  # a weight: row j, column k
+                j, k = divmod(i, width)
+                yield ("row", l, e, j), k
+
+
+def _named(column: Column, i: int) -> str:
+    """Item i's name, without naming the others."""
+    base = column.base[i]
+    return base if column.rename is None else column.rename(base)

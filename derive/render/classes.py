@@ -69,17 +69,19 @@ def output_name(network: Network, name: str, j: int) -> str:
     return name if label is None else f"{name} ({label})"
 
 
-def outcomes(d: Derivation) -> list[Outcome] | None:
-    """Each example's outcome; None for a network that is no classifier or has symbols left."""
+def outcomes(d: Derivation, *, per_output: bool = True) -> list[Outcome] | None:
+    """Each example's outcome; None for a network that is no classifier or has symbols left.
+    ``per_output``: with each output's part of the cost (SymPy works each out: a table of a
+    mini-batch does not show them)."""
     net = d.network
     if not is_classifier(net):
         return None
     count = len(net.examples)
-    found = [_outcome(d, None if count == 1 else k) for k in range(1, count + 1)]
+    found = [_outcome(d, None if count == 1 else k, per_output) for k in range(1, count + 1)]
     return None if any(o is None for o in found) else [o for o in found if o is not None]
 
 
-def _outcome(d: Derivation, example: int | None) -> Outcome | None:
+def _outcome(d: Derivation, example: int | None, per_output: bool) -> Outcome | None:
     net, namer = d.network, namer_for(d.network)
     outputs = range(net.sizes[-1])
     names = tuple(per_example(namer.act(net.depth, j), example) for j in outputs)
@@ -91,7 +93,7 @@ def _outcome(d: Derivation, example: int | None) -> Outcome | None:
         c = _float(d[cost].value)
     except (TypeError, ValueError):
         return None  # a symbolic output has no largest
-    parts = _terms(net.cost, len(a))
+    parts = _terms(net.cost, len(a)) if per_output else None
     terms = None if parts is None else tuple(_part(parts[j], a[j], y[j]) for j in outputs)
     return Outcome(example, names, a, y, terms, c)
 
@@ -130,7 +132,7 @@ def _part(term: Any, a: float, y: float) -> float:
 
 def render(d: Derivation) -> RenderableType | None:
     """The classifier's story, or None for a network that is no classifier."""
-    found = outcomes(d)
+    found = outcomes(d, per_output=len(d.network.examples) == 1)  # only one example shows them
     if found is None:
         return None
     if len(found) == 1:
