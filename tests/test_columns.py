@@ -276,3 +276,25 @@ def test_every_step_a_column_holds_is_found_by_its_name_and_no_other_name_is(
         assert q.locate(name) is None, name
     for stranger in ("C0", "new_C", "dC/dw1[0]", "dC/dw1[x]", "x1[99999]", "dC/d"):
         assert q.locate(stranger) is None or q[stranger].name == stranger
+
+
+@pytest.mark.parametrize("case", [p.stem for p in sorted(CASES.glob("*.yaml"))])
+def test_an_updates_terms_write_what_its_built_formula_prints(case: str) -> None:
+    from derive.derivation.names import display
+    from derive.render.plain import TextPrinter
+    from derive.render.values import value_lookup
+
+    try:
+        d = derive(load_network(CASES / f"{case}.yaml"))
+    except DeriveError:  # an answers file, symbols without values
+        return
+    printers = (TextPrinter(display), TextPrinter(value_lookup(d)))
+    seen = 0
+    for q in d.section("update"):
+        terms = q.terms
+        if terms is None:
+            continue
+        seen += 1
+        texts = [p.sum_text(terms) for p in printers]
+        assert texts == [p.doprint(q.formula) for p in printers], q.name
+    assert seen or d.symbolic or d.network.momentum is not None

@@ -90,6 +90,7 @@ class Quantities(MappingABC[str, Quantity]):
         # set by the builder: where a name would be from the name itself (None: in no column),
         # so that no lookup, found or not, makes a name for each of a mini-batch's 10⁶ steps
         self.locate: Callable[[str], tuple[Column, int] | None] | None = None
+        self._located: dict[str, tuple[Column, int] | None] = {}
 
     def add(self, q: Quantity) -> None:
         if q.name not in self._plain:
@@ -111,7 +112,9 @@ class Quantities(MappingABC[str, Quantity]):
     def find(self, name: str) -> tuple[Column, int] | None:
         """The column and position that hold ``name``, if a column does."""
         if self.locate is not None:
-            return self.locate(name)
+            if name not in self._located:
+                self._located[name] = self.locate(name)
+            return self._located[name]
         hit = self._index.get(name)
         if hit is None and self._indexed < len(self._columns):
             for column in self._columns[self._indexed :]:

@@ -29,6 +29,7 @@ from .quantity import Formulas, S, ordered_add, ordered_mul
 
 Term = tuple[str, ...]  # a term of z by its factors' names: (w, O), or (b,) for a bias
 Factors = tuple[tuple[str, ...], tuple[str, ...]]  # a formula's and a chain's, each a product
+Terms = tuple[tuple[bool, tuple[str, ...]], ...]  # a sum's terms: (minus, the names multiplied)
 
 
 @contextmanager
@@ -222,6 +223,11 @@ class Descent:
         # -(η·g) as SymPy writes it, Mul(-1, η, g), without its evaluation (13,000 updates)
         step = sp.Mul._from_args((sp.S.NegativeOne, S(ETA), S(gradient(self.p))))
         return ordered_add(S(self.p), step), None
+
+    def terms(self) -> Terms:
+        """The formula as a sum of signed products of names, for writing it out without
+        building it (a test checks these against the built formula)."""
+        return (False, (self.p,)), (True, (ETA, gradient(self.p)))
 
     def kernel(self, env: Mapping[str, Value], ops: Ops) -> Value:
         g, eta = ops.get(env, gradient(self.p)), ops.get(env, ETA)

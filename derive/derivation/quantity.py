@@ -118,6 +118,13 @@ class Quantity:
         return found() if found is not None else None
 
     @property
+    def terms(self) -> tuple[tuple[bool, tuple[str, ...]], ...] | None:
+        """Where the formula is a sum of signed products of names, not yet built: those terms
+        (an update, p − η·∂C/∂p)."""
+        found = getattr(self.make, "terms", None)
+        return found() if found is not None else None
+
+    @property
     def formula(self) -> sp.Expr | None:
         if self.make is not None:
             self._build()

@@ -5,7 +5,7 @@ evaluates everything else as it is defined (``define``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
 from ..numbers.arithmetic import Arithmetic, Value
@@ -197,27 +197,29 @@ class Locator:
                 return column, i
         return None
 
-    def _guesses(self, name: str) -> Iterator[tuple[tuple[str | int, ...], int]]:
+    def _guesses(self, name: str) -> list[tuple[tuple[str | int, ...], int]]:
         base, bracket = split_example(name)
         if bracket and not (bracket[1:-1].isdigit() and bracket.endswith("]")):
-            return
+            return []
         e = int(bracket[1:-1]) - 1 if bracket else 0
+        out: list[tuple[tuple[str | int, ...], int]] = []
         if name in self.position:
-            yield ("given", self.position[name][0]), self.position[name][1]
+            out.append((("given", self.position[name][0]), self.position[name][1]))
         if base in self.inputs:
-            yield ("input", e), self.inputs[base]
+            out.append((("input", e), self.inputs[base]))
         moved = updated_param(name)
         if moved in self.position:
             l, i = self.position[moved]
-            yield ("update", l), i
+            out.append((("update", l), i))
         parts = split_partial(base)
         if parts is not None and parts[1] in self.position:
             l, i = self.position[parts[1]]
-            yield ("mean", l), i
+            out.append((("mean", l), i))
             neurons, width = self.rows[l]
             if i < neurons * width:  # a weight: row j, column k
                 j, k = divmod(i, width)
-                yield ("row", l, e, j), k
+                out.append((("row", l, e, j), k))
+        return out
 
 
 def _named(column: Column, i: int) -> str:

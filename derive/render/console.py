@@ -180,7 +180,11 @@ def _updates(d: Derivation) -> ByWidth:
     for q in d.section(UPDATE):
         param = updated_param(q.name)
         assert param is not None
-        numbers = numbers_printer(d).doprint(q.formula) if q.formula is not None else ""
+        terms = q.terms  # p − η·∂C/∂p, written from its names without building it
+        if terms is not None:
+            numbers = numbers_printer(d).sum_text(terms)
+        else:
+            numbers = numbers_printer(d).doprint(q.formula) if q.formula is not None else ""
         new = value_text(q, d.decimals) + noted(q, d.decimals)
         moved = gradient(moved_param(param))
         old = value_text(d[param], d.decimals, drawn=drawn)

@@ -9,7 +9,7 @@ stays in chain order.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import sympy as sp
 
@@ -163,7 +163,13 @@ class TextPrinter(Arithmetic):
         parts = [_symbols(t) for t in expr.args]
         if any(p is None for p in parts):
             return super().terms(expr, lead)
-        known = [p for p in parts if p is not None]
+        return self._signed([p for p in parts if p is not None], lead=lead)
+
+    def sum_text(self, parts: Sequence[tuple[bool, tuple[str, ...]]]) -> str:
+        """``doprint`` of a sum of these signed products of names, without building it."""
+        return "".join(self._signed(list(parts), lead=True))
+
+    def _signed(self, known: list[tuple[bool, tuple[str, ...]]], *, lead: bool) -> list[str]:
         first = next((i for i, (minus, _) in enumerate(known) if not minus), 0)
         out: list[str] = []
         for i, (minus, names) in enumerate(known[first:] + known[:first]):
