@@ -98,7 +98,12 @@ class Builder(Recording):
         if symbolic and carry == "rounded":
             raise OptionError("carry", "rounded needs numbers; this derivation keeps symbols")
         self.general = general
-        self.q = Quantities()
+        self.layer_params = parameters_by_layer(network, (name for name, _ in self.params))
+        self.columns: dict[tuple[str | int, ...], Column] = {}  # by kind, layer, example, row
+        locate = Locator(
+            columns=self.columns, layer_params=self.layer_params, inputs=self.input_names
+        )
+        self.q = Quantities(locate)
         # formulas over the file's numbers, for faithful re-evaluation
         self.composer = Composer(self.q)
         self.precision = precision
@@ -117,14 +122,9 @@ class Builder(Recording):
         self.fetch = Fetch()
         self.env = Values(self.q)
         self.exact_env = Values(self.q, exact=True)
-        self.columns: dict[tuple[str | int, ...], Column] = {}  # by kind, layer, example, row
         self.alias_of: dict[str, str] = {}
         self.step = 0
         self.many = len(network.examples) > 1
-        self.layer_params = parameters_by_layer(network, (name for name, _ in self.params))
-        self.q.locate = Locator(
-            columns=self.columns, layer_params=self.layer_params, inputs=self.input_names
-        )
         self.distribution_cost = COSTS[network.cost].distribution
         self.distribution = symbolic and self.distribution_cost
         self.sum_to_one = summing_to_one(network) if self.distribution_cost else frozenset()

@@ -75,21 +75,20 @@ class Column:
 Run = Quantity | Column
 
 
+Locate = Callable[[str], tuple[Column, int] | None]
+
+
 class Quantities(MappingABC[str, Quantity]):
     """Name → quantity, in the order the builder defined them. A name in a column is found by
-    the builder's ``locate`` (from the name's grammar), else through an index of the columns'
-    names, made on the first lookup that needs it."""
+    ``locate``, the builder's, from the name itself (None: in no column), so that no lookup,
+    found or not, makes a name for each of a mini-batch's 10⁶ steps."""
 
-    def __init__(self) -> None:
+    def __init__(self, locate: Locate) -> None:
         self._plain: dict[str, Quantity] = {}
         self._runs: list[Run] = []
         self._columns: list[Column] = []
-        self._index: dict[str, tuple[Column, int]] = {}
-        self._indexed = 0  # columns already in the index
         self._size = 0
-        # set by the builder: where a name would be from the name itself (None: in no column),
-        # so that no lookup, found or not, makes a name for each of a mini-batch's 10⁶ steps
-        self.locate: Callable[[str], tuple[Column, int] | None] | None = None
+        self.locate = locate
         self._located: dict[str, tuple[Column, int] | None] = {}
 
     def add(self, q: Quantity) -> None:
@@ -111,17 +110,9 @@ class Quantities(MappingABC[str, Quantity]):
 
     def find(self, name: str) -> tuple[Column, int] | None:
         """The column and position that hold ``name``, if a column does."""
-        if self.locate is not None:
-            if name not in self._located:
-                self._located[name] = self.locate(name)
-            return self._located[name]
-        hit = self._index.get(name)
-        if hit is None and self._indexed < len(self._columns):
-            for column in self._columns[self._indexed :]:
-                self._index.update((n, (column, i)) for i, n in enumerate(column.names()))
-            self._indexed = len(self._columns)
-            hit = self._index.get(name)
-        return hit
+        if name not in self._located:
+            self._located[name] = self.locate(name)
+        return self._located[name]
 
     def value_of(self, name: str) -> Value:
         """``self[name].value``, without making a column's quantity."""
