@@ -73,10 +73,6 @@ class Pending:
         return self._value
 
 
-def resolved(value: Value) -> Value:
-    return value.resolve() if type(value) is Pending else value
-
-
 # a step's formula and its chain rule (and how it is shown, σ(z0), where that differs)
 Formulas = tuple[sp.Expr, sp.Expr | None] | tuple[sp.Expr, sp.Expr | None, sp.Expr | None]
 

@@ -99,10 +99,6 @@ def filled(key: Hashable, build: Build, names: Sequence[str], extra: Extra | Non
     return Filled(made, distinct, extra)
 
 
-def fill(key: Hashable, build: Build, names: Sequence[str]) -> sp.Expr:
-    return filled(key, build, names).formula()
-
-
 def instantiate(expr: sp.Basic, names: dict[sp.Symbol, sp.Symbol]) -> sp.Basic:
     """``expr`` with symbols replaced, every node rebuilt as it is, never evaluated again."""
     if expr.is_Symbol:

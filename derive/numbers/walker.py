@@ -1,8 +1,10 @@
 """What every arithmetic shares: the protocol, and the walker over SymPy trees.
 
 The evaluators walk the SymPy tree and dispatch on node type, in the style of SymPy's printers
-(``_eval_Add``, ``_eval_Pow``, ...): no lambdify, no per-formula compilation. ``DecimalWalker``
-holds the Decimal operations that hand rounding (hand.py) and ``--precision`` (precise.py) share.
+(``_eval_Add``, ``_eval_Pow``, ...): no lambdify. The one exception is a template that every
+neuron shares (σ, σ', a cost's derivative), whose float walk compiled.py keeps as closures that
+do the same operations. ``DecimalWalker`` holds the Decimal operations that hand rounding
+(hand.py) and ``--precision`` (precise.py) share.
 """
 
 from __future__ import annotations
