@@ -146,7 +146,6 @@ def test_the_fast_width_is_rich_s_width(text: str) -> None:
     does: the two never differ (a wrong width would misalign every plain table)."""
     from rich.cells import cell_len
 
-
     assert width_of(text) == cell_len(text)
     assert width_of(text + "∂C/∂w · −σ'ᵀ₁") == cell_len(text + "∂C/∂w · −σ'ᵀ₁")
 

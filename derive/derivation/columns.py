@@ -50,6 +50,12 @@ class Column:
             self._names = self.base if rename is None else [rename(b) for b in self.base]
         return self._names
 
+    def name(self, i: int) -> str:
+        """Item i's name, without naming the others."""
+        if self._names is not None:
+            return self._names[i]
+        return self.base[i] if self.rename is None else self.rename(self.base[i])
+
     def quantity(self, i: int) -> Quantity:
         q = self._made.get(i)
         if q is None:
@@ -58,7 +64,7 @@ class Column:
 
     def _make(self, i: int) -> Quantity:
         return Quantity(
-            self.names()[i],
+            self.name(i),
             self.section,
             _value=self.values[i],
             exact=None if self.exact is None else self.exact[i],

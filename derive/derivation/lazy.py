@@ -83,14 +83,10 @@ class WeightedSum:
         return ordered_add(*(term(t) for t in self.terms())), None
 
     def kernel(self, env: Mapping[str, Value], ops: Ops) -> Value:
-        pairs = zip(self.row, self.inputs, strict=True)
         if ops is FLOAT and self.fetch is not None:
             return self._float(env, self.fetch)
-        if ops is FLOAT:
-            values = [env[w] * env[a] for w, a in pairs]
-        else:
-            get, one = ops.get, ops.one()
-            values = [one * get(env, w) * get(env, a) for w, a in pairs]
+        get, one, pairs = ops.get, ops.one(), zip(self.row, self.inputs, strict=True)
+        values = [one * get(env, w) * get(env, a) for w, a in pairs]
         if self.bias:
             values.append(ops.get(env, self.bias))
         return ops.done(ops.total(values))

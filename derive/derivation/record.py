@@ -193,7 +193,7 @@ class Locator:
     def __call__(self, name: str) -> tuple[Column, int] | None:
         for key, i in self._guesses(name):
             column = self.columns.get(key)
-            if column is not None and i < len(column) and _named(column, i) == name:
+            if column is not None and i < len(column) and column.name(i) == name:
                 return column, i
         return None
 
@@ -220,9 +220,3 @@ class Locator:
                 j, k = divmod(i, width)
                 out.append((("row", l, e, j), k))
         return out
-
-
-def _named(column: Column, i: int) -> str:
-    """Item i's name, without naming the others."""
-    base = column.base[i]
-    return base if column.rename is None else column.rename(base)
