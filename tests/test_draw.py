@@ -28,13 +28,14 @@ from derive.derivation.graph import Chain, cost_at, cost_curve, gradient_chains
 from derive.derivation.names import display, gradient, per_example
 from derive.derivation.quantity import Derivation
 from derive.render.pictures import (
+    SCENES,
     CurvePicture,
     NetworkPicture,
     PathPicture,
     PictureFormat,
     draw,
 )
-from derive.render.pictures.scene import ACCENT, NEGATIVE, POSITIVE
+from derive.render.pictures.scene import ACCENT, NEGATIVE, POSITIVE, Text
 from derive.render.values import value_text
 from derive.spec.load import load_network
 from derive.spec.network import Network
@@ -81,6 +82,29 @@ def test_svg_holds_every_weight_neuron_and_value() -> None:
         assert neuron in texts, neuron
         assert value_text(d[neuron], 4) in texts, neuron
     assert "y = 0.92" in texts
+
+
+@pytest.mark.parametrize(
+    "chosen",
+    [
+        NetworkPicture(False, None),
+        NetworkPicture(True, None),
+        CurvePicture("w1"),
+        PathPicture("dC/dw1", None),
+    ],
+    ids=["network", "gradients", "curve", "path"],
+)
+def test_every_text_fits_the_canvas(chosen: Any) -> None:
+    """A title longer than the network is wide (micrograd's neuron) once ran off the right edge
+    of the SVG: every level text ends inside the canvas."""
+    d = derived("micrograd-neuron")
+    scene = SCENES[type(chosen)](d, chosen)
+    texts = [t for t in scene.items if isinstance(t, Text) and not t.angle]
+    assert len(d.network.title) > 60 and texts
+    reach = {"start": 1.0, "middle": 0.5, "end": 0.0}
+    for t in texts:
+        assert t.x + t.width * reach[t.anchor] <= scene.width, t
+        assert t.x - t.width * (1 - reach[t.anchor]) >= 0, t
 
 
 def test_svg_stands_alone() -> None:

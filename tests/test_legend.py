@@ -144,3 +144,43 @@ def test_given_values_drawn_by_init_are_shown_at_the_decimals(tmp_path: Path) ->
         shown = [f"{w:.{decimals}f}" for w in drawn]
         assert f"w0 = {shown[0]},  w1 = {shown[1]}" in out
         assert "b0 = 0.125" in out  # typed, within the decimals: as written, not 0.1250
+
+
+MIXED = """\
+init: {kind: normal, seed: 3, scale: 0.5}
+layers:
+  - size: 2
+  - size: 1
+    activation: sigmoid
+    weights: init
+    biases: [0.153456]
+examples:
+  - {input: [1, 0.5], target: [1]}
+cost: half_squared_error
+"""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["explain"],
+        ["explain", "--format", "markdown"],
+        ["explain", "--format", "html"],
+        ["latex"],
+        ["draw", "--format", "svg"],
+        ["draw", "--format", "tikz"],
+    ],
+    ids=lambda a: "-".join(a),
+)
+def test_every_renderer_writes_given_values_by_one_rule(tmp_path: Path, args: list[str]) -> None:
+    """A typed number with more places than the display's decimals is written as typed, a drawn
+    one at the decimals, in text, Markdown, HTML, LaTeX and pictures alike (LaTeX and the
+    pictures once rounded the typed one, HTML wrote the drawn one's 17 digits)."""
+    path = tmp_path / "mixed.yaml"
+    path.write_text(MIXED)
+    drawn = [float(w) for w in load_network(path).layers[0].weights[0]]
+    result = CliRunner().invoke(app, [args[0], str(path), *args[1:]])
+    assert result.exit_code == 0, result.output
+    assert "0.153456" in result.output and "0.1535" not in result.output
+    assert not any(repr(w) in result.output for w in drawn)
+    assert all(f"{w:.4f}" in result.output for w in drawn)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -43,6 +44,28 @@ def _drawn(entry: Entry) -> bool:
     return isinstance(entry, float) and not isinstance(entry, Written)
 
 
+# network id → (a weak reference to it, its drawn names): every renderer asks for them, and a
+# frozen Network hashes all its weights (13,002 on the digit network) each time it is a key
+_DRAWN: dict[int, tuple[weakref.ref[Network], frozenset[str]]] = {}
+
+
+def drawn_of(network: Network) -> frozenset[str]:
+    """``drawn_names(network)``, worked out once per network."""
+    key = id(network)
+    hit = _DRAWN.get(key)
+    if hit is not None and hit[0]() is network:
+        return hit[1]
+    names = drawn_names(network)
+    _DRAWN[key] = (weakref.ref(network, lambda _: _DRAWN.pop(key, None)), names)
+    return names
+
+
+def shown_text(d: Derivation, name: str) -> str:
+    """A quantity's value as every renderer writes it (text, LaTeX, HTML, pictures): a given
+    number as the file typed it, a drawn one and a computed one at the display's decimals."""
+    return value_text(d[name], d.decimals, drawn=drawn_of(d.network))
+
+
 def value_text(q: Quantity, decimals: int, *, drawn: frozenset[str] = frozenset()) -> str:
     """A given number as the file wrote it, unless it is one of the ``drawn`` (drawn_names):
     then, like a computed one, at the display's decimals rather than a float's 17 digits."""
@@ -75,7 +98,7 @@ def value_lookup(derivation: Derivation) -> Callable[[str], str]:
     """Name → value text, for substituting numbers into formulas (compound symbolic values are
     parenthesised so that precedence survives the substitution)."""
     decimals = derivation.decimals
-    drawn = drawn_names(derivation.network)
+    drawn = drawn_of(derivation.network)
     made: dict[str, str] = {}  # a name's text, once: ∂C/∂z1 is in 785 of the digit network's steps
 
     def lookup(name: str) -> str:

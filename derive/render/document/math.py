@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
 import sympy as sp
 from sympy.printing.latex import LatexPrinter, accepted_latex_functions
 
-from ...derivation.quantity import GIVEN, Derivation
-from ...numbers.rounding import format_number, round_half_away, to_decimal
+from ...derivation.quantity import Derivation
+from ...numbers.rounding import format_number
 from ..plain import FACTOR, POW, Arithmetic
-from ..values import value_lookup
+from ..values import shown_text
 from .names import function_name, latex_name, latex_number, latex_text
 
 LONG_SUM = 12  # a sum with more terms is shown as its first and last terms around \cdots
@@ -179,17 +178,13 @@ def numbers_printer(d: Derivation) -> NamePrinter:
 
 
 def value_latex(d: Derivation, name: str) -> str:
-    """A quantity's value: its number from the rounding policy, or its formula when symbolic.
-
-    A given number is shown as written (0.15) unless it has more places than the display's
-    decimals (a trained weight's 17 digits): then it is shown at the display's decimals."""
+    """A quantity's value: its number as every renderer writes it (``shown_text``: a given
+    number as typed, a drawn or computed one at the display's decimals), or its formula when
+    symbolic."""
     q = d[name]
     if isinstance(q.value, sp.Basic) and not q.value.is_number:
         return names_printer(d.decimals).doprint(q.value)
-    given = q.section == GIVEN and isinstance(q.value, float | int | Decimal)
-    if given and to_decimal(q.value) != round_half_away(q.value, d.decimals):
-        return latex_number(format_number(q.value, d.decimals))
-    return latex_number(value_lookup(d)(name))
+    return latex_number(shown_text(d, name))
 
 
 def split_rows(expr: Any, printer: NamePrinter) -> list[str]:

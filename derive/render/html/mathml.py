@@ -20,7 +20,7 @@ from ...derivation.names import split_example, split_partial
 from ...derivation.quantity import Derivation
 from ...numbers.rounding import format_number
 from ..plain import ADD, ATOM, MUL, POW, negated, reciprocal
-from ..values import value_text
+from ..values import shown_text
 from .names import MINUS, name, number, partial
 
 Lookup = Callable[["MathPrinter", str], Element]
@@ -187,7 +187,7 @@ def numbers_printer(d: Derivation) -> MathPrinter:
             names.dom = p.dom  # one document for every node of the formula
             printed: Element = names._print(value)
             return printed
-        return number(p, value_text(d[text], d.decimals))
+        return number(p, shown_text(d, text))
 
     def rank(text: str) -> int:
         if not substituted(text):
@@ -195,7 +195,7 @@ def numbers_printer(d: Derivation) -> MathPrinter:
         value = d[text].value
         if symbolic(value):
             return precedence(value)
-        shown = value_text(d[text], d.decimals)
+        shown = shown_text(d, text)
         return ADD if shown.startswith("-") else POW if "e" in shown else ATOM
 
     return MathPrinter(lookup, d.decimals, rank)
@@ -207,7 +207,7 @@ def value_math(d: Derivation, text: str) -> str:
     value = d[text].value
     if isinstance(value, sp.Basic) and not value.is_number:
         return p.math(value)
-    return p.node("math", number(p, value_text(d[text], d.decimals))).toxml()
+    return p.node("math", number(p, shown_text(d, text))).toxml()
 
 
 def name_math(text: str) -> str:

@@ -27,6 +27,7 @@ from .scene import (
     Part,
     Scene,
     Text,
+    right_edge,
     texts,
 )
 
@@ -64,7 +65,8 @@ def curve_scene(d: Derivation, picture: CurvePicture) -> Scene:
     items.append(Line(tuple(frame.at(x, y) for x, y in c.samples), POSITIVE, 2.2))
     items += _tangent(d, c, frame=frame)
     items += _step(d, c, frame=frame)
-    return Scene(WIDTH, HEIGHT, f"C as a function of {c.param}", tuple(items))
+    width = math.ceil(max(WIDTH, right_edge(tuple(items)) + 16))  # a long title widens it
+    return Scene(width, HEIGHT, f"C as a function of {c.param}", tuple(items))
 
 
 def _frame(c: Curve) -> _Frame:

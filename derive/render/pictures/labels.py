@@ -8,9 +8,9 @@ from typing import Any
 import sympy as sp
 
 from ...derivation.graph import Local
-from ...derivation.quantity import GIVEN, Derivation
+from ...derivation.quantity import Derivation
 from ...numbers.rounding import format_number
-from ..values import number_text, value_text
+from ..values import number_text, shown_text
 from .scene import NEGATIVE, NEUTRAL, POSITIVE, Name, Number, Part, formula_of, texts
 
 
@@ -31,10 +31,7 @@ def shown(d: Derivation, name: str) -> str:
     q = d[name]
     if symbolic(q.value) and q.exact is not None:
         return number_text(q.exact, d.decimals, given=q.section == "given")
-    text = value_text(q, d.decimals)
-    if q.section == GIVEN and not symbolic(q.value) and len(text.partition(".")[2]) > d.decimals:
-        return number_text(q.value, d.decimals)  # drawn by init:, not written: rounded
-    return text
+    return shown_text(d, name)
 
 
 def equation(d: Derivation, name: str) -> tuple[Part, ...]:

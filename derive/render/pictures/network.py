@@ -31,6 +31,7 @@ from .scene import (
     Part,
     Scene,
     Text,
+    right_edge,
     text_width,
     texts,
 )
@@ -82,7 +83,7 @@ def network_scene(d: Derivation, picture: NetworkPicture) -> Scene:
     bottom = TOP + (rows - 1) * ROW + 76
     extra = 18 * (picture.gradients + bool(left_out))
     items += _legend(bottom, gradients=picture.gradients, left_out=left_out)
-    width = max(cost_at[0] + 110, 16 + text_width(_subtitle(d, shape), 12) + 16)
+    width = math.ceil(max(cost_at[0] + 110, right_edge(tuple(items)) + 16))
     return Scene(width, bottom + 24 + extra, d.network.title, tuple(items))
 
 

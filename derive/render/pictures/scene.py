@@ -110,6 +110,14 @@ class Scene:
     items: tuple[Item, ...]
 
 
+def right_edge(items: tuple[Item, ...]) -> float:
+    """Where the rightmost level text ends: a canvas narrower than this would crop it (a long
+    network title over a small network)."""
+    reach = {"start": 1.0, "middle": 0.5, "end": 0.0}
+    ends = [t.x + t.width * reach[t.anchor] for t in items if isinstance(t, Text) and not t.angle]
+    return max(ends, default=0.0)
+
+
 def drawn(item: Item) -> bool:
     """Whether an item shows anything (a text with no parts does not)."""
     return not isinstance(item, Text) or bool(item.parts)
