@@ -107,6 +107,14 @@ def test_every_text_fits_the_canvas(chosen: Any) -> None:
         assert t.x - t.width * (1 - reach[t.anchor]) >= 0, t
 
 
+def test_no_cost_is_said_in_words() -> None:
+    """micrograd's neuron has no cost (C is the output): never "cost none = 0.7071"."""
+    texts = svg_texts(draw(derived("micrograd-neuron"), NetworkPicture(False, None)))
+    value = value_text(derived("micrograd-neuron")["C"], 4)
+    assert any(f"no cost: C = the output = {value}" in t for t in texts)
+    assert not any("cost none" in t for t in texts)
+
+
 def test_svg_stands_alone() -> None:
     svg = draw(derived("blog-2-3-1"), NetworkPicture(gradients=True))
     root = ET.fromstring(svg.encode("utf-8"))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from ...derivation.graph import Neuron, Shape, Synapse, network_shape
 from ...derivation.names import gradient, per_example
 from ...derivation.quantity import Derivation
+from ...functions import COSTS
 from .labels import equation, number, shown, sign_colour
 from .place import Along, Placed, place_along
 from .scene import (
@@ -149,7 +150,9 @@ def _neuron_boxes(
 
 def _subtitle(d: Derivation, shape: Shape) -> tuple[Part, ...]:
     sizes = "-".join(str(c.size) for c in shape.columns)
-    cost = f"cost {d.network.cost} = {shown(d, shape.cost)}"
+    value = shown(d, shape.cost)
+    has_cost = COSTS[d.network.cost].targets  # ``none``: C is the output itself
+    cost = f"cost {d.network.cost} = {value}" if has_cost else f"no cost: C = the output = {value}"
     where = f" · example {shape.example} of {len(d.network.examples)}" if shape.example else ""
     return texts(f"{sizes} · {cost}{where}")
 
