@@ -24,7 +24,8 @@ from typer.testing import CliRunner
 from derive.cli import app
 from derive.cli.draw import PictureFormat as CliPictureFormat
 from derive.derivation.build import derive
-from derive.derivation.graph import Chain, cost_at, cost_curve, gradient_chains
+from derive.derivation.curve import cost_at, cost_curve
+from derive.derivation.graph import Chain, gradient_chains
 from derive.derivation.names import display, gradient, per_example
 from derive.derivation.quantity import Derivation
 from derive.render.pictures import (

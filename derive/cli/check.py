@@ -169,7 +169,7 @@ def template(
     with handled():
         from ..derivation.build import derive
         from ..derivation.selection import chosen
-        from ..render.reports.check import template as blank
+        from ..render.reports.sheet import template as blank
         from ..spec.limits import DERIVE
         from ..spec.load import load_network
         from .files import check_destination, write_atomically

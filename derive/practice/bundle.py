@@ -17,7 +17,7 @@ from ..grade.answers import answers_from_text
 from ..grade.sheet import sheet_from
 from ..render.document.latex import render as latex
 from ..render.explain import EXPLAINERS
-from ..render.reports.check import template
+from ..render.reports.sheet import template
 from .variant import NETWORK_FILE, Recipe, Variant
 
 MANIFEST = "manifest.json"

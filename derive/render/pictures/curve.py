@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ...derivation.graph import Curve, cost_curve
+from ...derivation.curve import Curve, cost_curve
 from ...derivation.names import gradient
 from ...derivation.quantity import Derivation
 from ..values import number_text

@@ -1,5 +1,6 @@
-"""Reports of ``derive check`` (text tables, JSON, CSV) and the blank answers file of
-``derive template``. Renderers return a value (a rich renderable or a string); they never print.
+"""Reports of ``derive check``: text tables, JSON, CSV, a gradebook, and Gradescope's and
+PrairieLearn's formats (the blank answers file of ``derive template`` is sheet.py).
+Renderers return a value (a rich renderable or a string); they never print.
 
 Students write the names, file names and answers shown here, so the text report shows their
 control characters (``render.safe``), the CSV keeps a spreadsheet from running a cell as a
@@ -19,7 +20,6 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from ...derivation.names import display
-from ...derivation.quantity import GIVEN, Derivation, Quantity
 from ...grade.checker import VERDICTS, GradeReport, Result, Verdict
 from ..safe import csv_cell, safe_text
 from ..tables import table_of
@@ -287,32 +287,3 @@ def render(
             for report in reports
         ]
     return REPORTS[fmt](reports)
-
-
-def template(d: Derivation, quantities: Sequence[Quantity] | None = None) -> str:
-    """A blank answers file listing the computed ``quantities`` (default: all; aliases too), by
-    section: the sheet handed out, and (with points or a digit rule added) graded against."""
-    lines = [
-        # safe_text leaves no line break (a YAML comment ends at one) nor a character YAML refuses
-        f"# Answers for {safe_text(d.network.title)} ({safe_text(d.network.source)}).",
-        "# Fill in numbers (keep the decimals you worked with) or, for symbolic questions,",
-        '# an expression in quotes such as "4.5*w - 1.5". Blank answers are not graded.',
-        "# Teachers (derive check --sheet): points per question, default 1, and the digits",
-        "# every answer needs, e.g. points: {C: 2} and require_decimals: 4 (or sig_figs: 3).",
-        "student:",
-        "answers:",
-    ]
-    section = ""
-    for q in d.quantities.values() if quantities is None else quantities:
-        if q.section == GIVEN:
-            continue
-        if q.section != section:
-            section = q.section
-            lines.append(f"  # {section}")
-        lines += [f"  {_key(name)}:" for name in (q.name, *q.aliases)]
-    return "\n".join(lines) + "\n"
-
-
-def _key(name: str) -> str:
-    plain = all(c.isalnum() or c in "_/" for c in name)
-    return name if plain else json.dumps(name)
