@@ -136,30 +136,18 @@ def explain(
         from ..spec.load import load_network
 
         _check_combination(fmt=fmt, view=view, tree=tree, example=example)
+        _check_focus(chain=chain, nudge=nudge, tree=tree)
         if output is not None:
             check_destination(output, force=force)  # before the work; checked again when written
-        _check_focus(chain=chain, nudge=nudge, tree=tree)
         net = load_network(file, limits=limits(DERIVE))
         d = derive(
-            net,
-            carry=carry.value,
-            decimals=decimals,
-            general=symbolic,
-            wrt_inputs=wrt_inputs,
+            net, carry=carry.value, decimals=decimals, general=symbolic, wrt_inputs=wrt_inputs,
             precision=precision,
-        )
+        )  # fmt: skip
         out = explain_output(
-            d,
-            fmt=fmt.value,
-            view=view.value,
-            only=only,
-            full=full,
-            example=example,
-            tree=tree,
-            why=why,
-            chain=chain,
-            nudges=nudge or (),
-        )
+            d, fmt=fmt.value, view=view.value, only=only, full=full, example=example, tree=tree,
+            why=why, chain=chain, nudges=nudge or (),
+        )  # fmt: skip
         if output is not None:
             write_atomically(output, _as_text(out, width=width), force=force)
         else:
