@@ -77,6 +77,9 @@ def derive(
         return builder.run()
 
 
+NO_COST = "cost: none: C is the output itself, so each ∂C/∂p is the output's ∂O/∂p"
+
+
 class Builder(Recording):
     """Defines quantities in derivation order, evaluating each as it is defined."""
 
@@ -107,17 +110,8 @@ class Builder(Recording):
         # formulas over the file's numbers, for faithful re-evaluation
         self.composer = Composer(self.q)
         self.precision = precision
-        self.arith: Arithmetic = arithmetic_for(
-            carry, decimals, symbolic=symbolic, precision=precision, exact=self.composer
-        )
-        # A second, exact float evaluation: beside hand-rounded values, or with the numbers
-        # of ``values:`` beside symbolic ones.
-        numbers = not general and symbols <= set(self.symbol_values)
-        shadow = carry == "rounded" or (symbolic and numbers)
-        self.exact: Arithmetic | None = None
-        if shadow:
-            self.exact = FloatArithmetic(wide=True, compose=self.composer)
         self.carry, self.decimals = carry, decimals
+        self.arith, self.exact = self._arithmetics(symbols)
         self.ops = ops_for(self.arith, self.exact)  # None: every formula built as defined
         self.fetch = Fetch()
         self.env = Values(self.q)
@@ -128,14 +122,22 @@ class Builder(Recording):
         self.distribution_cost = COSTS[network.cost].distribution
         self.distribution = symbolic and self.distribution_cost
         self.sum_to_one = summing_to_one(network) if self.distribution_cost else frozenset()
-        self.assumptions: list[str] = []
+        self.assumptions = [] if COSTS[network.cost].targets else [NO_COST]
         self.wrt_inputs = False
         self.regularized = network.l2 is not None
         self.frozen = frozen_names(network)
-        if not COSTS[network.cost].targets:
-            self.assumptions.append(
-                "cost: none: C is the output itself, so each ∂C/∂p is the output's ∂O/∂p"
-            )
+
+    def _arithmetics(self, symbols: set[str]) -> tuple[Arithmetic, Arithmetic | None]:
+        """The steps' arithmetic, and a second, exact float evaluation beside it: beside
+        hand-rounded values, or with the numbers of ``values:`` beside symbolic ones."""
+        symbolic = bool(symbols) or self.general
+        arith = arithmetic_for(
+            self.carry, self.decimals, symbolic=symbolic, precision=self.precision,
+            exact=self.composer,
+        )  # fmt: skip
+        numbers = not self.general and symbols <= set(self.symbol_values)
+        shadow = self.carry == "rounded" or (symbolic and numbers)
+        return arith, FloatArithmetic(wide=True, compose=self.composer) if shadow else None
 
     def given(self, name: str, entry: Entry, **meta: Any) -> None:
         raw = S(name) if self.general else S(entry) if isinstance(entry, str) else entry
@@ -164,32 +166,28 @@ class Builder(Recording):
         if self.distribution and section in (BACKWARD, AVERAGE):
             value = self._targets_sum_to_one(value, meta.get("example"))
         carried = self._opaque(name, section, value)  # never looks into a deferred value
-        exact = None
-        if self.exact is not None:
-            with self._naming(name):
-                exact = self.exact.evaluate(formula, self.exact_env)
-            self.exact_env.update(dict.fromkeys((name, *aliases), exact))
+        exact = self._exact_value(name, formula, aliases)
         self.env.update(dict.fromkeys((name, *aliases), carried))
         self.alias_of.update(dict.fromkeys(aliases, name))
         if numbered:
             self.step += 1
         chain, shown = meta.pop("chain", None), meta.pop("shown", None)
+        step = self.step if numbered else None
         self.q.add(
             Quantity(
-                name,
-                section,
-                formula,
-                value,
-                _chain=chain,
-                _shown=shown,
-                exact=exact,
-                aliases=aliases,
-                step=self.step if numbered else None,
-                opaque=carried is not value,
-                note=note,
-                **meta,
+                name, section, formula, value, _chain=chain, _shown=shown, exact=exact,
+                aliases=aliases, step=step, opaque=carried is not value, note=note, **meta,
             )
-        )
+        )  # fmt: skip
+
+    def _exact_value(self, name: str, formula: sp.Expr, aliases: tuple[str, ...]) -> Value:
+        """The exact float beside a hand-rounded or symbolic value (None without one)."""
+        if self.exact is None:
+            return None
+        with self._naming(name):
+            exact = self.exact.evaluate(formula, self.exact_env)
+        self.exact_env.update(dict.fromkeys((name, *aliases), exact))
+        return exact
 
     def _deferred(self, section: Section) -> bool:
         """Whether a symbolic value waits until it is read: not where the derivation itself

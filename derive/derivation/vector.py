@@ -143,12 +143,7 @@ def backward_matrices(d: Derivation, example: int = 0) -> list[LayerMatrices]:
     for l in range(last, 0, -1):
         jac, elementwise, jac_steps = _jacobian(d, names, l)
         error = l == last and _carries_output_error(d, example)
-        if error:  # a − y, which the cross-entropy's Jacobian sum comes to
-            ys = [names.n(names.namer.target(j)) for j in range(d.network.sizes[l])]
-            a_minus_y = zip(names.values(names.acts(l)), names.values(ys), strict=True)
-            delta = [arith.finish(a - y) for a, y in a_minus_y]
-        else:
-            delta = [arith.finish(_dot([row[j] for row in jac], grad_a)) for j in range(len(jac))]
+        delta = _delta(names, arith, layer=l, jac=jac, grad_a=grad_a, error=error)
         prev = names.values(names.acts(l - 1))
         grad_w = [[arith.finish(dj * ak) for ak in prev] for dj in delta]
         w_steps = [names.steps(names.grads(row)) for row in d.params_by_layer[l].weights]
@@ -179,6 +174,18 @@ def backward_matrices(d: Derivation, example: int = 0) -> list[LayerMatrices]:
             ]
             grad_a_steps = names.steps(names.grads(names.acts(l - 1, base=True)))
     return out
+
+
+def _delta(
+    names: _Names, arith: Arithmetic, *, layer: int, jac: Matrix, grad_a: Vector, error: bool
+) -> Vector:
+    """δ = Jᵀ·∂C/∂a, or a − y where hand calculation carries the output error (which the
+    cross-entropy's Jacobian sum comes to)."""
+    if error:
+        ys = [names.n(names.namer.target(j)) for j in range(len(jac))]
+        a_minus_y = zip(names.values(names.acts(layer)), names.values(ys), strict=True)
+        return [arith.finish(a - y) for a, y in a_minus_y]
+    return [arith.finish(_dot([row[j] for row in jac], grad_a)) for j in range(len(jac))]
 
 
 def _carries_output_error(d: Derivation, example: int) -> bool:

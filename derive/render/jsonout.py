@@ -29,14 +29,7 @@ def _digits(value: Any) -> str | None:
 
 def document(d: Derivation, *, why: bool = False) -> dict[str, Any]:
     """``why``: each step's sentence (derivation/words.py) as text in its "why" field."""
-    values: dict[str, float] = {}
-    expressions: dict[str, str] = {}
-    for name in d.names():
-        number = _number(d[name].value)
-        if number is None:
-            expressions[name] = str(d[name].value)
-        else:
-            values[name] = number
+    values, expressions = _values(d)
     names = AsciiPrinter(lambda n: n)
     steps = [_step(q, names) for q in d.steps]
     if why:  # only then: the goldens without --why stay as they were
@@ -71,6 +64,19 @@ def document(d: Derivation, *, why: bool = False) -> dict[str, Any]:
     if notes:  # hand rounding carried values at more decimals (the cost's too, not a step)
         doc["notes"] = notes
     return doc
+
+
+def _values(d: Derivation) -> tuple[dict[str, float], dict[str, str]]:
+    """Every quantity's number; a symbolic one's expression instead."""
+    values: dict[str, float] = {}
+    expressions: dict[str, str] = {}
+    for name in d.names():
+        number = _number(d[name].value)
+        if number is None:
+            expressions[name] = str(d[name].value)
+        else:
+            values[name] = number
+    return values, expressions
 
 
 def _outcome(d: Derivation, o: Outcome) -> dict[str, Any]:

@@ -78,12 +78,22 @@ def examples_from_data(
     if not rows:
         raise reader.fail(place, "expected a row number or a list of row numbers")
     check_examples(reader.source, len(rows), limits)
-
-    def where(i: int) -> Place:
-        return (*place, i) if isinstance(wanted, list) else place
-
-    indices = [reader.integer(k, where(i), minimum=0) for i, k in enumerate(rows)]
+    places = [(*place, i) if isinstance(wanted, list) else place for i in range(len(rows))]
+    indices = [reader.integer(k, at, minimum=0) for k, at in zip(rows, places, strict=True)]
     x, y = _rows(spec, source=reader.source)
+    _check_rows(reader, (x, y), sizes=sizes, asked=list(zip(indices, places, strict=True)))
+    fields = ("input", "target") if targets else ("input",)
+    return [
+        {key: [float(v) for v in rows[:, k]] for key, rows in zip(fields, (x, y), strict=False)}
+        for k in indices
+    ]
+
+
+def _check_rows(
+    reader: Reader, data: tuple[Any, Any], *, sizes: list[int], asked: list[tuple[int, Place]]
+) -> None:
+    """The data's rows fit the network, and every row asked for (at its place) is there."""
+    x, y = data
     if (x.shape[0], y.shape[0]) != (sizes[0], sizes[-1]):
         raise reader.fail(
             ("data",),
@@ -91,16 +101,9 @@ def examples_from_data(
             f"the network needs {sizes[0]} and {sizes[-1]}",
         )
     count = x.shape[1]
-    for i, k in enumerate(indices):
+    for k, at in asked:
         if k >= count:
-            raise reader.fail(
-                where(i), f"row {k} is past the data's {count} rows (0 to {count - 1})"
-            )
-    fields = ("input", "target") if targets else ("input",)
-    return [
-        {key: [float(v) for v in rows[:, k]] for key, rows in zip(fields, (x, y), strict=False)}
-        for k in indices
-    ]
+            raise reader.fail(at, f"row {k} is past the data's {count} rows (0 to {count - 1})")
 
 
 def _rows(spec: DataSpec, *, source: str) -> tuple[Any, Any]:

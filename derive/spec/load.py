@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
 from ..functions import ACTIVATIONS, COSTS
-from .classify import examples_from_data, is_from_data, parse_labels
+from .classify import parse_labels
+from .examples import every_example
 from .files import read_text
-from .limits import DERIVE, Limits, check_examples, check_layers
-from .network import NOTATION_STYLES, Activation, Entry, Example, Layer, Network, Notation
+from .limits import DERIVE, Limits, check_layers
+from .network import (
+    NOTATION_STYLES,
+    Activation,
+    Entry,
+    Layer,
+    Network,
+    Notation,
+)
 from .options import training_options
 from .params import ParameterSource, parse_data, parse_init
 from .reader import SYMBOL_NAME, Place, Reader, expect_kind, parse_yaml, short
@@ -49,42 +58,22 @@ def network_from_data(
     data: Any, *, source: str, text: str = "", limits: Limits = DERIVE
 ) -> Network:
     reader = Reader(source, text)
-    if data is None:
-        raise InputError(
-            source, "", "the file is empty; expected a network (layers, examples, cost)"
-        )
-    if isinstance(data, dict):
-        expect_kind(data, "a network file", source=source)
-    top = reader.mapping(data, (), allowed=TOP_KEYS, required=("layers", "cost"))
+    top = _top(reader, data, source=source)
     base = Path(source).parent
-    init = parse_init(reader, top.get("init"))
-    params = ParameterSource(reader, init, base=base, limits=limits)
+    params = ParameterSource(reader, parse_init(reader, top.get("init")), base=base, limits=limits)
     inputs, layers = _layers(reader, top["layers"], params, limits=limits)
     sizes = [inputs, *(layer.size for layer in layers)]
     spec = parse_data(reader, top.get("data"), base=base, limits=limits)
     if "examples" not in top and spec is None:
         raise reader.fail((), "missing required key 'examples' (or data: to train from)")
     cost = reader.name(top["cost"], ("cost",), choices=sorted(COSTS), what="cost")
-    raw_examples = top.get("examples", [])
-    if is_from_data(raw_examples):  # rows of data:, checked and read here
-        raw_examples = examples_from_data(
-            reader, raw_examples, spec, sizes=sizes, limits=limits, targets=COSTS[cost].targets
-        )
-    examples = _examples(
-        reader,
-        raw_examples,
-        sizes,
-        required=spec is None,
-        params=params,
-        limits=limits,
+    examples = every_example(
+        reader, top.get("examples", []), spec, sizes=sizes, params=params, limits=limits,
         targets=COSTS[cost].targets,
-    )
+    )  # fmt: skip
     labels, label_kind = parse_labels(reader, top.get("labels"), outputs=sizes[-1])
-    title = top.get("title", Path(source).stem)
-    if not isinstance(title, str):
-        raise reader.fail(("title",), "expected text")
     network = Network(
-        title=title,
+        title=_title(reader, top.get("title", Path(source).stem)),
         inputs=inputs,
         layers=layers,
         examples=examples,
@@ -103,6 +92,23 @@ def network_from_data(
 
     check_network(network, fail=reader.fail)
     return network
+
+
+def _top(reader: Reader, data: Any, *, source: str) -> Mapping[str, Any]:
+    """The file's top-level mapping, its keys checked."""
+    if data is None:
+        raise InputError(
+            source, "", "the file is empty; expected a network (layers, examples, cost)"
+        )
+    if isinstance(data, dict):
+        expect_kind(data, "a network file", source=source)
+    return reader.mapping(data, (), allowed=TOP_KEYS, required=("layers", "cost"))
+
+
+def _title(reader: Reader, title: Any) -> str:
+    if not isinstance(title, str):
+        raise reader.fail(("title",), "expected text")
+    return title
 
 
 def _notation(reader: Reader, data: Any) -> Notation:
@@ -226,46 +232,6 @@ def _activation(reader: Reader, data: Any, path: Place) -> Activation:
         )
         return Activation(name=name, params=params)
     return Activation(name=reader.name(data, path, choices=sorted(ACTIVATIONS), what="activation"))
-
-
-def _examples(
-    reader: Reader,
-    data: Any,
-    sizes: list[int],
-    *,
-    required: bool,
-    params: ParameterSource,
-    limits: Limits,
-    targets: bool = True,
-) -> tuple[Example, ...]:
-    items = reader.sequence(data, ("examples",), length=None, what="training examples")
-    check_examples(reader.source, len(items), limits)
-    if not items and required:
-        raise reader.fail(("examples",), "expected at least one training example")
-    examples = []
-    # cost: none has no targets: an example is its input alone
-    wanted = ("input", "target") if targets else ("input",)
-    for e, item in enumerate(items):
-        path: Place = ("examples", e)
-        keys = reader.mapping(item, path, allowed=wanted, required=wanted)
-        values = {"target": ()} | {
-            key: _entries(reader, keys[key], (*path, key), size=size, params=params)
-            for key, size in (("input", sizes[0]), ("target", sizes[-1]))
-            if key in wanted
-        }
-        examples.append(Example(input=values["input"], target=values["target"]))
-    return tuple(examples)
-
-
-def _entries(
-    reader: Reader, raw: Any, path: Place, *, size: int, params: ParameterSource
-) -> tuple[Entry, ...]:
-    """An example's input or target: a list, or {file: image.npy} for a long one."""
-    what = f"numbers (one per {path[-1]} neuron)"
-    if isinstance(raw, dict):  # {file: image.npy}: a long input kept out of the YAML
-        raw = params.draw((size,), path, spec=raw)
-    seq = reader.sequence(raw, path, length=size, what=what)
-    return tuple(reader.number(v, (*path, i)) for i, v in enumerate(seq))
 
 
 def _flag(reader: Reader, data: Any, path: Place) -> bool:
