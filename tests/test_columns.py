@@ -111,6 +111,20 @@ def test_a_large_network_keeps_its_gradients_and_updates_as_columns() -> None:
     assert [v.name for v in q.values()] == names
 
 
+@pytest.mark.parametrize("case", ["minibatch-2-2-1", "softmax-classifier", "nielsen-l2-momentum"])
+def test_named_values_are_every_name_and_value_without_making_quantities(case: str) -> None:
+    """The JSON's values come from ``named_values``: the same names, order and values as
+    reading every quantity, aliases included, and no column's quantity made on the way."""
+    d = derive(load_network(CASES / f"{case}.yaml"))
+    assert isinstance(d.quantities, Quantities)
+    columns = d.quantities.columns
+    assert columns and not any(c._made for c in columns)
+    pairs = list(d.named_values())
+    assert not any(c._made for c in columns)
+    assert d.alias_of and any(name in d.alias_of for name, _ in pairs)
+    assert pairs == [(name, d[name].value) for name in d.names()]
+
+
 def test_a_column_matches_the_steps_made_one_by_one(monkeypatch: pytest.MonkeyPatch) -> None:
     network = load_network(CASES / "blog-2-3-1.yaml")
     columns = derive(network)

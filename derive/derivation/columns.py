@@ -178,6 +178,16 @@ class Quantities(MappingABC[str, Quantity]):
                 out[run.name] = run.value
         return out
 
+    def named_values(self) -> Iterator[tuple[str, Value]]:
+        """(name, value) of every quantity in order, aliases after their quantity, read from
+        the columns without making quantities (a column's steps have no aliases)."""
+        for run in self._runs:
+            if isinstance(run, Column):
+                yield from zip(run.names(), run.values, strict=True)
+            else:
+                yield run.name, run.value
+                yield from ((alias, run.value) for alias in run.aliases)
+
     def of_section(self, section: Section) -> list[Quantity]:
         """The quantities of one section in order, skipping whole columns of the others."""
         out: list[Quantity] = []

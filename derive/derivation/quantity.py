@@ -256,7 +256,18 @@ class Derivation:
             yield from q.aliases
 
     def values(self) -> dict[str, Value]:
-        return {name: self[name].value for name in self.names()}
+        """Name → value of every quantity, aliases included, in derivation order."""
+        return dict(self.named_values())
+
+    def named_values(self) -> Iterator[tuple[str, Value]]:
+        """(name, value) pairs as ``names()`` orders them; where the builder kept columns,
+        without making their quantities (a JSON of 13,000 steps reads them all)."""
+        from .columns import Quantities
+
+        q = self.quantities
+        if isinstance(q, Quantities):
+            return q.named_values()
+        return ((name, self[name].value) for name in self.names())
 
     @property
     def symbolic(self) -> bool:

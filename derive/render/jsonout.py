@@ -70,10 +70,10 @@ def _values(d: Derivation) -> tuple[dict[str, float], dict[str, str]]:
     """Every quantity's number; a symbolic one's expression instead."""
     values: dict[str, float] = {}
     expressions: dict[str, str] = {}
-    for name in d.names():
-        number = _number(d[name].value)
+    for name, value in d.named_values():
+        number = _number(value)
         if number is None:
-            expressions[name] = str(d[name].value)
+            expressions[name] = str(value)
         else:
             values[name] = number
     return values, expressions
