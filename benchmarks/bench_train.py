@@ -158,22 +158,8 @@ def blas_ceiling(batch: int) -> float:
     """Samples per second if a step were nothing but its five matrix products and two weight
     updates, in the trainer's layout ([W | b], inputs with a row of ones) and threading: the
     bound that BLAS puts on this trainer, whatever is done about the other NumPy calls."""
-    rng = np.random.default_rng(3)
-    shapes = ((batch, 785), (30, batch), (10, batch), (31, batch))
-    rows, d1, d2, a1 = (rng.random(s).astype(DTYPE) for s in shapes)
-    w1, w2 = rng.random((30, 785)).astype(DTYPE), rng.random((10, 31)).astype(DTYPE)
-    z1, z2, back = (np.empty((m, batch), dtype=DTYPE) for m in (30, 10, 30))
-    g1, g2 = np.empty_like(w1), np.empty_like(w2)
-
-    def products() -> None:
-        np.matmul(w1, rows.T, out=z1)
-        np.matmul(w2, a1, out=z2)
-        np.matmul(w2[:, :30].T, d2, out=back)
-        np.matmul(d2, a1.T, out=g2)
-        np.matmul(d1, rows, out=g1)
-        np.subtract(w1, g1, out=w1)
-        np.subtract(w2, g2, out=w2)
-
+    rows = np.random.default_rng(4).random((batch, 785)).astype(DTYPE)
+    products = partial(_products(batch), rows)
     with blas_threads(batch):
         best = min(_timed(partial(_repeat, products, 200)) for _ in range(5))
     return batch * 200 / best
@@ -183,31 +169,41 @@ def blas_streamed(x: Array, batch: int) -> float:
     """The same products and updates as ``blas_ceiling``, each batch's inputs taken from the
     shuffled data as ``sgd_epoch`` takes them (a few batches gathered at a time): the bound
     once the batch has to be read from memory, which a cache-resident batch does not show."""
-    rng = np.random.default_rng(3)
     rows = np.ascontiguousarray(np.vstack([x, np.ones((1, x.shape[1]))]).T.astype(DTYPE))
-    d1, d2, a1 = (rng.random(s).astype(DTYPE) for s in ((30, batch), (10, batch), (31, batch)))
-    w1, w2 = rng.random((30, 785)).astype(DTYPE), rng.random((10, 31)).astype(DTYPE)
-    z1, z2, back = (np.empty((m, batch), dtype=DTYPE) for m in (30, 10, 30))
-    g1, g2 = np.empty_like(w1), np.empty_like(w2)
+    products = _products(batch)
     chunk = batch * max(1, CHUNK_ROWS // batch)
-    order = rng.permutation(rows.shape[0])
+    order = np.random.default_rng(3).permutation(rows.shape[0])
 
     def epoch() -> None:
         for at in range(0, len(order) - chunk + 1, chunk):
             gathered = np.take(rows, order[at : at + chunk], axis=0)
             for start in range(0, chunk, batch):
-                part = gathered[start : start + batch]
-                np.matmul(w1, part.T, out=z1)
-                np.matmul(w2, a1, out=z2)
-                np.matmul(w2[:, :30].T, d2, out=back)
-                np.matmul(d2, a1.T, out=g2)
-                np.matmul(d1, part, out=g1)
-                np.subtract(w1, g1, out=w1)
-                np.subtract(w2, g2, out=w2)
+                products(gathered[start : start + batch])
 
     with blas_threads(batch):
         best = min(_timed(epoch) for _ in range(3))
     return chunk * (len(order) // chunk) / best
+
+
+def _products(batch: int) -> Callable[[Array], None]:
+    """One step's five matrix products and two weight updates, in the trainer's layout ([W | b],
+    inputs with a row of ones), on a batch of input rows: arrays allocated once."""
+    rng = np.random.default_rng(3)
+    d1, d2, a1 = (rng.random(s).astype(DTYPE) for s in ((30, batch), (10, batch), (31, batch)))
+    w1, w2 = rng.random((30, 785)).astype(DTYPE), rng.random((10, 31)).astype(DTYPE)
+    z1, z2, back = (np.empty((m, batch), dtype=DTYPE) for m in (30, 10, 30))
+    g1, g2 = np.empty_like(w1), np.empty_like(w2)
+
+    def products(rows: Array) -> None:
+        np.matmul(w1, rows.T, out=z1)
+        np.matmul(w2, a1, out=z2)
+        np.matmul(w2[:, :30].T, d2, out=back)
+        np.matmul(d2, a1.T, out=g2)
+        np.matmul(d1, rows, out=g1)
+        np.subtract(w1, g1, out=w1)
+        np.subtract(w2, g2, out=w2)
+
+    return products
 
 
 def gflops(n: int = 2048) -> float:
