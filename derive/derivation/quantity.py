@@ -12,12 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 import sympy as sp
 
 from ..numbers.arithmetic import ArithmeticName, Carry, Value
 from ..spec.network import Network
+
+if TYPE_CHECKING:
+    from .columns import Quantities  # columns.py builds on this module
 
 Section = Literal["given", "forward", "cost", "backward", "average", "regularization", "update"]
 GIVEN: Final = "given"
@@ -197,7 +200,7 @@ class Derivation:
     carry: Carry
     decimals: int
     arithmetic: ArithmeticName
-    quantities: Mapping[str, Quantity]
+    quantities: Quantities  # name → quantity in order, runs of steps kept as columns
     parameters: tuple[str, ...]
     alias_of: Mapping[str, str] = field(default_factory=dict)
     assumptions: tuple[str, ...] = ()  # what the derivation took as given beyond the file
@@ -209,12 +212,7 @@ class Derivation:
     carried: Mapping[str, Value] = field(default_factory=dict)
 
     def section(self, name: Section) -> list[Quantity]:
-        from .columns import Quantities  # columns.py builds on this module
-
-        q = self.quantities
-        if isinstance(q, Quantities):
-            return q.of_section(name)
-        return [x for x in q.values() if x.section == name]
+        return self.quantities.of_section(name)
 
     @property
     def steps(self) -> list[Quantity]:
@@ -225,26 +223,15 @@ class Derivation:
 
     def value(self, name: str) -> Value:
         """``self[name].value``; where the builder kept columns, without making the quantity."""
-        from .columns import Quantities  # columns.py builds on this module
-
-        name, q = self.alias_of.get(name, name), self.quantities
-        return q.value_of(name) if isinstance(q, Quantities) else q[name].value
+        return self.quantities.value_of(self.alias_of.get(name, name))
 
     def section_values(self, name: Section) -> dict[str, Value]:
         """Name → value of one section's quantities (aliases not included)."""
-        from .columns import Quantities
-
-        q = self.quantities
-        if isinstance(q, Quantities):
-            return q.values_of(name)
-        return {x.name: x.value for x in q.values() if x.section == name}
+        return self.quantities.values_of(name)
 
     @cached_property
     def step_count(self) -> int:
-        from .columns import Quantities
-
-        q = self.quantities
-        return q.count_steps() if isinstance(q, Quantities) else len(self.steps)
+        return self.quantities.count_steps()
 
     def __contains__(self, name: object) -> bool:
         return name in self.quantities or name in self.alias_of
@@ -260,14 +247,9 @@ class Derivation:
         return dict(self.named_values())
 
     def named_values(self) -> Iterator[tuple[str, Value]]:
-        """(name, value) pairs as ``names()`` orders them; where the builder kept columns,
-        without making their quantities (a JSON of 13,000 steps reads them all)."""
-        from .columns import Quantities
-
-        q = self.quantities
-        if isinstance(q, Quantities):
-            return q.named_values()
-        return ((name, self[name].value) for name in self.names())
+        """(name, value) pairs as ``names()`` orders them, without making the quantities of
+        the builder's columns (a JSON of 13,000 steps reads them all)."""
+        return self.quantities.named_values()
 
     @property
     def symbolic(self) -> bool:
