@@ -125,6 +125,18 @@ def test_named_values_are_every_name_and_value_without_making_quantities(case: s
     assert pairs == [(name, d[name].value) for name in d.names()]
 
 
+@pytest.mark.parametrize("case", ["minibatch-2-2-1", "nielsen-l2-momentum"])
+def test_steps_skip_the_columns_of_unnumbered_quantities_unmade(case: str) -> None:
+    """``Derivation.steps`` (JSON, the step tables) makes no quantity of a column without steps
+    (the given values, the updates), and lists the same steps as a walk over every quantity."""
+    d = derive(load_network(CASES / f"{case}.yaml"))
+    unnumbered = [c for c in d.quantities.columns if c.first_step is None]
+    assert unnumbered
+    steps = [q.name for q in d.steps]
+    assert not any(c._made for c in unnumbered)
+    assert steps == [q.name for q in d.quantities.values() if q.step is not None]
+
+
 def test_a_column_matches_the_steps_made_one_by_one(monkeypatch: pytest.MonkeyPatch) -> None:
     network = load_network(CASES / "blog-2-3-1.yaml")
     columns = derive(network)

@@ -199,6 +199,16 @@ class Quantities(MappingABC[str, Quantity]):
                 out.append(run)
         return out
 
+    def steps(self) -> Iterator[Quantity]:
+        """The numbered steps in order, skipping whole columns of unnumbered quantities (the
+        given values, the updates) without making them."""
+        for run in self._runs:
+            if isinstance(run, Column):
+                if run.first_step is not None:
+                    yield from run.quantities()
+            elif run.step is not None:
+                yield run
+
     def runs(self) -> Iterator[Quantity]:
         for run in self._runs:
             if isinstance(run, Column):

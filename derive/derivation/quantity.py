@@ -216,7 +216,7 @@ class Derivation:
 
     @property
     def steps(self) -> list[Quantity]:
-        return [q for q in self.quantities.values() if q.step is not None]
+        return list(self.quantities.steps())
 
     def __getitem__(self, name: str) -> Quantity:
         return self.quantities[self.alias_of.get(name, name)]
