@@ -39,6 +39,7 @@ LAYERS = {
     "numbers": 1,
     "spec": 1,
     "functions": 1,
+    "derivatives": 1,
     "derivation": 2,
     "train": 2,
     "grade": 3,

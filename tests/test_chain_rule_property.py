@@ -94,7 +94,7 @@ def test_every_activation_and_cost_is_covered() -> None:
 
 def test_a_wrong_local_derivative_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
     """The oracle is not vacuous: break σ' (forget the (1 − O) factor) and the test fails."""
-    from derive import functions as calculus
+    from derive import derivatives as calculus
     from derive.derivation import templates
 
     real = calculus.activation_derivative

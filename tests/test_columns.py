@@ -20,8 +20,9 @@ from derive.derivation.columns import Column, Quantities
 from derive.derivation.lazy import Descent, WeightedSum
 from derive.derivation.ops import FLOAT, Declined, Fetch
 from derive.derivation.quantity import Derivation, S, Section, ordered_add, ordered_mul
+from derive.derivatives import activation_derivative, tidy
 from derive.errors import DeriveError
-from derive.functions import ACTIVATIONS, COSTS, activation_derivative, tidy
+from derive.functions import ACTIVATIONS, COSTS
 from derive.numbers.arithmetic import EvaluationError
 from derive.spec.network import Activation, Example, Layer, Network
 

@@ -10,7 +10,7 @@ import pytest
 import sympy as sp
 from typer.testing import CliRunner
 
-import derive.functions
+import derive.derivatives
 import derive.train.backprop
 import derive.verify.trajectory
 from derive.cli import app
@@ -86,7 +86,7 @@ def test_wrong_numpy_derivative_is_caught(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_wrong_sympy_derivative_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
-    right = derive.functions.activation_derivative
+    right = derive.derivatives.activation_derivative
 
     def wrong(name: str, slope: float, **names: Any) -> Any:
         expr = right(name, slope, **names)
@@ -166,7 +166,7 @@ def test_a_network_that_keeps_symbols_is_verified_at_points_and_symbolically() -
 def test_a_wrong_symbolic_derivative_is_caught_symbolically(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    right = derive.functions.activation_derivative
+    right = derive.derivatives.activation_derivative
 
     def wrong(name: str, slope: float, **names: Any) -> Any:
         expr = right(name, slope, **names)

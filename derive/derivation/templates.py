@@ -19,7 +19,8 @@ from functools import cache
 
 import sympy as sp
 
-from ..functions import ACTIVATIONS, COSTS, activation_derivative, tidy
+from ..derivatives import activation_derivative, tidy
+from ..functions import ACTIVATIONS, COSTS
 from ..numbers.arithmetic import EvaluationError, FloatArithmetic, Value
 from ..numbers.compiled import Run, Unfaithful, compile_float
 from .ops import FLOAT, Declined, Ops
@@ -185,7 +186,7 @@ def _separable(name: str, n: int) -> bool:
 def local_derivative(
     name: str, slope: float, *, i_out: str, j_out: str, j_z: str, diagonal: bool
 ) -> Filled:
-    """∂O_i/∂z_j (functions.activation_derivative) over the names given; an elementwise
+    """∂O_i/∂z_j (derivatives.activation_derivative) over the names given; an elementwise
     activation's chain rule is σ'(z)."""
 
     def build(s: list[sp.Symbol]) -> sp.Expr:

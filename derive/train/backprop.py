@@ -4,7 +4,7 @@ functions table: see docs/training.md), so that each checks the other.
 Vectorized backpropagation over a mini-batch, columns = examples (Nielsen's BP1–BP4):
 δᴸ = J_σ(zᴸ)ᵀ ∇ₐC (BP1), δˡ = J_σ(zˡ)ᵀ (Wˡ⁺¹)ᵀ δˡ⁺¹ (BP2), ∂C/∂b = δ (BP3), ∂C/∂W = δ aˡ⁻¹ᵀ (BP4),
 each averaged over the batch. No derivative is typed here: activation derivatives are
-lambdified from ``functions.activation_derivative`` (sympy.diff, written in the layer's output
+lambdified from ``derivatives.activation_derivative`` (sympy.diff, written in the layer's output
 such as O·(1 − O), finite wherever the stable forward pass is), cost derivatives from sympy.diff
 of the cost table's SymPy form.
 """

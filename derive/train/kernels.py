@@ -1,6 +1,6 @@
 """The trainer's elementwise pieces, looked up once per layer: the activation written in place
 (the functions table's NumPy form, with fewer temporaries) and the derivatives lambdified from
-sympy.diff (``functions.activation_derivative`` and the cost table's SymPy form). No derivative
+sympy.diff (``derivatives.activation_derivative`` and the cost table's SymPy form). No derivative
 is typed here; backprop.py strings these together into BP1–BP4.
 
 Probability costs (binary_cross_entropy, cross_entropy) take logs of outputs and divide by
@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import sympy as sp
 
-from ..functions import ACTIVATIONS, COSTS, SIGMOID_FLOOR, activation_derivative
+from ..derivatives import activation_derivative
+from ..functions import ACTIVATIONS, COSTS, SIGMOID_FLOOR
 from .data import Array
 
 if TYPE_CHECKING:
