@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped, unused-ignore]
 
-from derive.train.backprop import NumpyLayer, NumpyModel
+from derive.train.model import NumpyLayer, NumpyModel
 from derive.train.sgd import CHUNK_ROWS, SMALL_BATCH, Plan, as_rows, blas_threads, sgd_epoch
 
 SIZES = (784, 30, 10)

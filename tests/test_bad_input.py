@@ -122,6 +122,7 @@ def test_a_missing_optional_package_is_one_line(monkeypatch: pytest.MonkeyPatch)
         "derive.verify",
         "derive.render.reports.verify",
         "derive.train.backprop",
+        "derive.train.model",
         "derive.train.sgd",
         "derive.train.data",
     ):

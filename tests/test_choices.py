@@ -15,7 +15,7 @@ from derive.cli.train import Dtype as CliDtype
 from derive.numbers.arithmetic import Carry
 from derive.render.explain import EXPLAINERS, ExplainFormat, View
 from derive.render.reports.check import REPORTS, ReportFormat
-from derive.train.backprop import Dtype
+from derive.train.model import Dtype
 
 
 @pytest.mark.parametrize(

@@ -16,8 +16,9 @@ from derive.render.classes import outcomes
 from derive.render.explain import explain_output
 from derive.render.tables import as_text
 from derive.spec.network import Network
-from derive.train.backprop import costs, model_from_network, outputs
+from derive.train.backprop import costs, outputs
 from derive.train.data import examples
+from derive.train.model import model_from_network
 
 from .conftest import CASES, Golden
 

@@ -24,8 +24,9 @@ from derive.spec.load import network_from_data
 from derive.spec.network import Layer, Network
 from derive.spec.reader import parse_yaml
 from derive.spec.write import to_yaml
-from derive.train.backprop import cost, gradients, model_from_network, step
+from derive.train.backprop import cost, gradients, step
 from derive.train.data import examples
+from derive.train.model import model_from_network
 from derive.verify import verify
 
 from .conftest import CASES
@@ -265,9 +266,9 @@ def test_train_writes_velocities_and_verify_catches_a_wrong_momentum(
     result = runner.invoke(app, ["train", str(NIELSEN), "--epochs", "2", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "velocities:" in out.read_text()
-    from derive.train import backprop
+    from derive.train import model as trainer_model
 
-    real = backprop.model_from_network
+    real = trainer_model.model_from_network
 
     def slow(network: object) -> object:
         model = real(network)  # type: ignore[arg-type]

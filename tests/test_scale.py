@@ -280,8 +280,8 @@ def test_in_place_finite_differences_equal_the_copying_ones(wide: Path) -> None:
     """Against train/stable.py's finite differences, which copy the model for every entry."""
     import numpy as np
 
-    from derive.train.backprop import model_from_network
     from derive.train.data import examples
+    from derive.train.model import model_from_network
     from derive.train.stable import finite_differences as copying
     from derive.verify import finite_differences
     from derive.verify.differences import sampled_differences

@@ -25,8 +25,8 @@ from derive.spec.limits import DERIVE
 from derive.spec.load import load_network
 from derive.spec.network import DataSpec, Network
 from derive.spec.write import to_yaml
-from derive.train.backprop import model_from_network
 from derive.train.data import load_data, read_csv, split
+from derive.train.model import model_from_network
 from derive.train.run import run_training
 from derive.train.sgd import Plan, evaluate, train
 from derive.train.weights import with_model

@@ -18,19 +18,10 @@ from derive.errors import InputError
 from derive.functions import ACTIVATIONS
 from derive.spec.load import load_network
 from derive.spec.network import Network
-from derive.train.backprop import (
-    NumpyModel,
-    Workspace,
-    cost,
-    forward_form,
-    gradients,
-    local_derivative,
-    model_from_network,
-    outputs,
-    step,
-    with_ones,
-)
+from derive.train.backprop import Workspace, cost, gradients, outputs, step
 from derive.train.data import examples, is_classifier
+from derive.train.kernels import forward_form, local_derivative
+from derive.train.model import NumpyModel, model_from_network, with_ones
 from derive.train.sgd import Plan, train
 from derive.verify import finite_differences
 
@@ -260,8 +251,8 @@ def test_no_overflow_or_nan_for_huge_weighted_sums(
 
 def test_softmax_cross_entropy_delta_is_a_minus_y_at_extremes() -> None:
     """The general Jacobian path, clipped, equals the closed form δ = a − y (finite for both)."""
-    from derive.train.backprop import NumpyLayer
     from derive.train.kernels import cost_gradient, delta_of
+    from derive.train.model import NumpyLayer
 
     z = np.array([[1000.0, -1000.0, 3.0], [-1000.0, 1000.0, 2.0], [0.0, 0.0, 1.0]])
     a = ACTIVATIONS["softmax"].numpy(z, 0)
@@ -334,7 +325,7 @@ def _loop_epochs(params: list[Any], x: Any, y: Any, *, batch: int, lr: float, ep
 
 
 def _sigmoid_model(dtype: Any, rng: Any) -> tuple[NumpyModel, list[Any]]:
-    from derive.train.backprop import NumpyLayer
+    from derive.train.model import NumpyLayer
 
     params = [(rng.standard_normal((m, n)), rng.standard_normal(m)) for n, m in [(6, 5), (5, 3)]]
     layers = [NumpyLayer(w.astype(dtype), b.astype(dtype), "sigmoid", 0.0) for w, b in params]

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 import derive.derivatives
 import derive.train.backprop
+import derive.train.model
 import derive.verify.trajectory
 from derive.cli import app
 from derive.derivation.build import derive as derive_network
@@ -19,8 +20,8 @@ from derive.derivation.templates import literal
 from derive.render.reports.verify import render
 from derive.render.tables import as_text
 from derive.spec.load import load_network
-from derive.train.backprop import model_from_network
 from derive.train.data import examples
+from derive.train.model import model_from_network
 from derive.train.stable import DELTAS, LOG_DOMAIN_NOTE, stable_gradients
 from derive.verify import VerifyTolerance, finite_differences, verify
 
@@ -71,9 +72,9 @@ def _scaled(fn: Any, factor: float) -> Any:
 
 
 def test_wrong_numpy_derivative_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
-    right = derive.train.backprop.local_derivative
+    right = derive.train.model.local_derivative
     monkeypatch.setattr(
-        derive.train.backprop,
+        derive.train.model,
         "local_derivative",
         lambda name, slope, diagonal: _scaled(right(name, slope, diagonal), 1.001),
     )

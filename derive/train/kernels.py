@@ -24,7 +24,7 @@ from ..functions import ACTIVATIONS, COSTS, SIGMOID_FLOOR
 from .data import Array
 
 if TYPE_CHECKING:
-    from .backprop import NumpyLayer, NumpyModel
+    from .model import NumpyLayer, NumpyModel
 
 EPS = 1e-12  # float64; float32 clips at its own machine epsilon (``_clip``)
 

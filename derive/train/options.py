@@ -22,7 +22,7 @@ from ..spec.notation import frozen_names, namer_for, parameter_names
 from .data import Array
 
 if TYPE_CHECKING:
-    from .backprop import NumpyLayer, NumpyModel
+    from .model import NumpyLayer, NumpyModel
 
 
 def apply_options(model: NumpyModel, network: Network) -> None:

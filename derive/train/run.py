@@ -21,8 +21,8 @@ from ..functions import COSTS
 from ..spec.limits import TRAIN, Limits
 from ..spec.load import load_network
 from ..spec.network import Network
-from .backprop import Dtype, NumpyModel, model_from_network
 from .data import Data, load_data, number
+from .model import Dtype, NumpyModel, model_from_network
 from .sgd import Epoch, Plan, evaluate, train
 from .weights import with_model
 

@@ -11,15 +11,9 @@ from typing import Any
 
 import numpy as np
 
-from .backprop import (
-    NumpyModel,
-    Progress,
-    Workspace,
-    cost,
-    outputs,
-    with_ones,
-)
+from .backprop import Progress, Workspace, cost, outputs
 from .data import Array, is_classifier
+from .model import NumpyModel, with_ones
 
 
 @dataclass(frozen=True)

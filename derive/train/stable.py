@@ -25,8 +25,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .backprop import NumpyModel, Workspace, cost, gradients, outputs, with_ones
+from .backprop import Workspace, cost, gradients, outputs
 from .data import Array
+from .model import NumpyModel, with_ones
 from .options import penalty
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..spec.network import Entry, Layer, Network
-from .backprop import NumpyModel
+from .model import NumpyModel
 from .options import velocities
 
 

@@ -33,8 +33,8 @@ from ..derivation.quantity import AVERAGE, BACKWARD
 from ..errors import OptionError
 from ..spec.network import Network
 from ..spec.notation import free_symbols, layer_label
-from ..train.backprop import NumpyModel, model_from_network
 from ..train.data import Array, examples, number
+from ..train.model import NumpyModel, model_from_network
 from ..train.stable import LOG_DOMAIN_NOTE, saturated, stable_gradients
 from .differences import (
     SAMPLE_ABOVE as SAMPLE_ABOVE,

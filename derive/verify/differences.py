@@ -10,8 +10,8 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from ..train.backprop import NumpyModel
 from ..train.data import Array
+from ..train.model import NumpyModel
 from ..train.stable import stable_cost
 
 SAMPLE_ABOVE = 500  # parameters: every finite difference of a network this size takes ~0.1 s

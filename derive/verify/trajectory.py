@@ -19,8 +19,9 @@ from ..errors import OptionError
 from ..numbers.arithmetic import EvaluationError
 from ..spec.network import Network
 from ..spec.notation import namer_for, parameter_names
-from ..train.backprop import NumpyModel, step
+from ..train.backprop import step
 from ..train.data import Array
+from ..train.model import NumpyModel
 from ..train.weights import with_model
 
 if TYPE_CHECKING:
