@@ -177,6 +177,16 @@ def test_from_data_rows_are_the_csv_rows(tmp_path: Path) -> None:
     assert "O0[1] (class no)" in text and "C = (1/m) Σₓ Cₓ = (1/2)" in text
 
 
+def test_a_data_file_without_examples_is_told_of_from_data(tmp_path: Path) -> None:
+    """derive train writes ``examples: []`` for a network trained from data: alone; explaining
+    it names the key that takes a row of the data."""
+    path = _data_net(tmp_path, "1")
+    path.write_text(path.read_text().replace("examples: {from_data: 1}", "examples: []"))
+    code, out = _run("explain", str(path))
+    assert code == 2 and len(out.strip().splitlines()) == 1
+    assert "has no examples" in out and "examples: {from_data: 0}" in out
+
+
 def test_from_data_draws_the_builtin_digits(tmp_path: Path) -> None:
     pytest.importorskip("sklearn")
     from sklearn.datasets import load_digits

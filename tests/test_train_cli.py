@@ -59,6 +59,27 @@ def test_train_writes_a_network_that_explain_and_verify_load(tmp_path: Path) -> 
     assert runner.invoke(app, ["verify", str(out), "--steps", "1"]).exit_code == 0
 
 
+def test_a_network_trained_from_data_alone_is_explained_on_its_first_row(tmp_path: Path) -> None:
+    """A file with data: and no examples trains; its trained file is read by explain and
+    verify as they stand, on the data's row 0 (``examples: {from_data: 0}``)."""
+    write_csv(
+        tmp_path / "d.csv", "a,b,y\n" + "\n".join(f"{i % 3},{i % 5},{i % 2}" for i in range(20))
+    )
+    source = tmp_path / "net.yaml"
+    source.write_text(
+        "layers: [{size: 2}, {size: 1, activation: sigmoid, weights: [[0.1, -0.2]], biases: [0]}]\n"
+        "data: {csv: d.csv, target_columns: [y]}\ncost: binary_cross_entropy\n"
+    )
+    out = tmp_path / "trained.yaml"
+    result = runner.invoke(app, ["train", str(source), "--epochs", "2", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "examples: {from_data: 0}" in out.read_text()
+    trained = load_network(out)
+    assert [(e.input, e.target) for e in trained.examples] == [((0.0, 0.0), (0.0,))]
+    assert runner.invoke(app, ["explain", str(out)]).exit_code == 0
+    assert runner.invoke(app, ["verify", str(out), "--steps", "1"]).exit_code == 0
+
+
 def test_stdout_is_deterministic_and_charted() -> None:
     runs = [runner.invoke(app, ["train", BLOG, "--epochs", "12", "--seed", "7"]) for _ in range(2)]
     assert runs[0].stdout == runs[1].stdout

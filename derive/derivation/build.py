@@ -70,7 +70,8 @@ def derive(
     if not 0 <= decimals <= most:
         raise OptionError("decimals", f"must be between 0 and {most}, not {decimals}")
     if not network.examples:
-        raise UsageError(f"{network.source} has no examples: to derive, add examples: [...]")
+        rows = " or examples: {from_data: 0} (row 0 of its data)" if network.data else ""
+        raise UsageError(f"{network.source} has no examples: to derive, add examples: [...]{rows}")
     builder = Builder(network, carry=carry, decimals=decimals, general=general, precision=precision)
     builder.wrt_inputs = wrt_inputs
     with lazy.collector_paused():

@@ -24,7 +24,9 @@ def to_yaml(network: Network, *, destination: Path | None = None) -> str:
             "activation": network.notation.activation,
         },
         "layers": [{"size": network.inputs}] + [_layer(layer) for layer in network.layers],
-        "examples": [_example(ex.input, ex.target) for ex in network.examples],
+        "examples": [_example(ex.input, ex.target) for ex in network.examples]
+        # a network trained from data: alone is explained on the data's first row
+        or ({"from_data": 0} if network.data is not None else []),
         "cost": network.cost,
         "learning_rate": network.learning_rate,
     }
@@ -33,9 +35,8 @@ def to_yaml(network: Network, *, destination: Path | None = None) -> str:
     if network.one_hot:
         doc["one_hot"] = True
     doc.update(_updates(network))
-    data = getattr(network, "data", None)
-    if data is not None:
-        doc["data"] = _data(data, destination)
+    if network.data is not None:
+        doc["data"] = _data(network.data, destination)
     return yaml.safe_dump(doc, sort_keys=False, default_flow_style=None, width=100)
 
 
