@@ -14,7 +14,8 @@ import numpy as np
 from ..functions import ACTIVATIONS, COSTS
 from ..spec.network import Network
 from .data import Array, number
-from .kernels import forward_form, local_derivative  # looked up here: tests patch them here
+from .kernels import forward_form
+from .kernels import local_derivative as local_derivative  # exported: tests patch it here
 from .options import apply_options
 
 Dtype = Literal["float64", "float32"]  # float64 by default: the cross-checks compare to 1e-12
