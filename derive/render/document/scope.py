@@ -40,7 +40,7 @@ def choose(d: Derivation, only: str | None = None, example: int | None = None) -
 
 
 def _by_name(d: Derivation, only: str | None, example: int | None) -> Selection:
-    large = len(d.steps) > LARGE_STEPS
+    large = d.step_count > LARGE_STEPS
     if only is None and not large:
         return Selection()
     if only is not None:
@@ -49,7 +49,7 @@ def _by_name(d: Derivation, only: str | None, example: int | None) -> Selection:
     else:
         names = _default(d)
         note = (
-            f"This network has {len(d.steps)} backward steps; shown here is the derivation of "
+            f"This network has {d.step_count:,} backward steps; shown here is the derivation of "
             f"{_target(d, names)} with every step it needs. Choose others with --only "
             "(a glob on quantity names, e.g. --only 'dC/dw1*')."
         )
@@ -110,8 +110,9 @@ def _summary(d: Derivation) -> list[Block]:
     counts = Para(
         (
             Text(
-                f"{len(d.parameters)} parameters, {len(d.section(GIVEN))} given values, "
-                f"{len(d.steps)} backward steps, {len(d.section(UPDATE))} updates. Cost "
+                f"{len(d.parameters):,} parameters, {len(d.section_values(GIVEN)):,} given "
+                f"values, {d.step_count:,} backward steps, "
+                f"{len(d.section_values(UPDATE)):,} updates. Cost "
             ),
             Math("C = " + value_latex(d, "C")),
             Text("."),
