@@ -99,13 +99,13 @@ def _network(d: Derivation) -> ByWidth:
 
 
 def _count(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+    return f"{n} {word}" if n == 1 else f"{n:,} {word}s"
 
 
 def _span(names: Sequence[str]) -> str:
     if len(names) <= 3:
         return ", ".join(names)
-    return f"{names[0]} … {names[-1]} ({len(names)})"
+    return f"{names[0]} … {names[-1]} ({len(names):,})"
 
 
 def _given(d: Derivation, quantities: list[Quantity]) -> ByWidth:

@@ -40,7 +40,7 @@ def _table(title: str, *columns: str) -> Table:
 def steps_table(d: Derivation, chosen: list[Quantity], *, why: bool = False) -> RenderableType:
     """The chosen quantities in full: formula over names, with numbers in, and value (``why``:
     each numbered step's sentence under it)."""
-    return step_table(d, chosen, f"{len(chosen)} chosen quantities", why=why)
+    return step_table(d, chosen, f"{len(chosen):,} chosen quantities", why=why)
 
 
 def _magnitude(value: Any) -> float | None:

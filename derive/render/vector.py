@@ -171,7 +171,7 @@ def _number(value: Any, decimals: int) -> str:
 def vector_text(values: Sequence[Any], decimals: int) -> str:
     """[0.1, 0.2, …, 0.9] (n) — a column vector written on one line."""
     cells = _shorten([_number(v, decimals) for v in values], "…")
-    count = f" ({len(values)})" if len(values) > 2 * EDGE + 1 else ""
+    count = f" ({len(values):,})" if len(values) > 2 * EDGE + 1 else ""
     return "[" + ", ".join(cells) + "]" + count
 
 

@@ -256,7 +256,8 @@ def _span(names: Sequence[str]) -> str:
     shown = [latex_name(n) for n in names]
     if len(shown) <= 3:
         return ", ".join(shown)
-    return rf"{shown[0]}, \ldots, {shown[-1]}\ ({len(shown)})"
+    count = f"{len(shown):,}".replace(",", "{,}")  # a comma in math mode is punctuation
+    return rf"{shown[0]}, \ldots, {shown[-1]}\ ({count})"
 
 
 def _given_table(d: Derivation, given: list[Quantity], columns: int = 3) -> Table:
