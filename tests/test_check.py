@@ -119,6 +119,15 @@ def test_precision_is_what_most_answers_show(blog: Checker) -> None:
     assert Checker(load_network(BLOG), decimals=3).precision(sheet({"O3": "0.6445"})) == 3
 
 
+def test_the_heading_says_decimal_for_one_place(tmp_path: Path) -> None:
+    answers = tmp_path / "one.yaml"
+    answers.write_text("student: Ada\nanswers:\n  O3: 0.6\n  z3: 0.6\n")
+    one = " ".join(run(BLOG, answers).stdout.split())  # the heading may wrap
+    assert "hand calculation at 1 decimal" in one and "1 decimals" not in one
+    answers.write_text("student: Ada\nanswers:\n  O3: 0.64\n")
+    assert "hand calculation at 2 decimals" in " ".join(run(BLOG, answers).stdout.split())
+
+
 def test_tolerance_options_replace_the_unit_rule() -> None:
     strict = Checker(load_network(BLOG), tolerance=AnswerTolerance(atol=1e-5))
     assert verdicts(strict, {"O3": "0.6446"})["O3"] == "wrong"

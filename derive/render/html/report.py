@@ -10,6 +10,7 @@ from ...derivation.names import display
 from ...grade.result import GradeReport, Result
 from ..document.markdown import md_text
 from ..document.names import latex_text
+from ..reports.check import marked
 from .markup import el, table, text
 
 HEADERS = ("Quantity", "Given", "Expected", "Hand", "Verdict", "Diagnosis")
@@ -31,13 +32,7 @@ def summary(report: GradeReport) -> str:
     points = f"{_number(report.score)}/{_number(report.max_score)} points"
     if report.error:
         return f"{who}: {points}; cannot be read: {report.error}"
-    counts = ", ".join(f"{n} {v}" for v, n in report.counts().items() if n)
-    how = (
-        "expressions compared with SymPy"
-        if report.symbolic
-        else f"hand calculation at {report.precision} decimals"
-    )
-    return f"{who}: {points}; {counts or 'no answers'}; {how}"
+    return f"{who}: {points}; {marked(report)}"
 
 
 def _number(value: float) -> str:

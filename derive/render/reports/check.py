@@ -59,13 +59,20 @@ def _heading(report: GradeReport) -> Text:
     if report.error:
         text = f" {who}: {_points(report)}; cannot be read: {safe_text(report.error)}"
         return Text.assemble(mark, text)
+    return Text.assemble(mark, f" {who}: {_points(report)}; {marked(report)}")
+
+
+def marked(report: GradeReport) -> str:
+    """The verdicts counted, and how the answers were judged: the heading of a student's
+    report in text and in a notebook."""
     counts = ", ".join(f"{n} {v}" for v, n in report.counts().items() if n)
+    places = "decimal" if report.precision == 1 else "decimals"
     how = (
         "expressions compared with SymPy"
         if report.symbolic
-        else f"hand calculation at {report.precision} decimals"
+        else f"hand calculation at {report.precision} {places}"
     )
-    return Text.assemble(mark, f" {who}: {_points(report)}; {counts or 'no answers'}; {how}")
+    return f"{counts or 'no answers'}; {how}"
 
 
 def _points(report: GradeReport) -> str:
