@@ -128,6 +128,17 @@ def test_the_heading_says_decimal_for_one_place(tmp_path: Path) -> None:
     assert "hand calculation at 2 decimals" in " ".join(run(BLOG, answers).stdout.split())
 
 
+@pytest.mark.parametrize(
+    "args", [["explain"], ["explain", "--format", "markdown"], ["explain", "--view", "matrix"]]
+)
+def test_one_decimal_is_said_in_the_singular(args: list[str]) -> None:
+    """Every heading that names the display's decimals goes through one word rule."""
+    out = " ".join(
+        runner.invoke(app, [args[0], str(BLOG), *args[1:], "--decimals", "1"]).stdout.split()
+    )
+    assert "1 decimal" in out and "1 decimals" not in out
+
+
 def test_tolerance_options_replace_the_unit_rule() -> None:
     strict = Checker(load_network(BLOG), tolerance=AnswerTolerance(atol=1e-5))
     assert verdicts(strict, {"O3": "0.6446"})["O3"] == "wrong"

@@ -115,6 +115,7 @@ def _check_folder(folder: Path) -> None:
 def _quiz(recipe: Recipe, *, seed: int, elsewhere: bool) -> None:
     """The questions one at a time at the terminal; exit code 0 when every answer is right."""
     from ..derivation.names import display
+    from ..numbers.rounding import places
     from ..practice.quiz import Quiz
     from ..practice.variant import PRACTICE, make_variant
 
@@ -123,7 +124,7 @@ def _quiz(recipe: Recipe, *, seed: int, elsewhere: bool) -> None:
     variant = make_variant(recipe, seed=seed, student="quiz", limits=limits(PRACTICE))
     quiz = Quiz(variant, rules=recipe.rules, only=recipe.only)
     decimals = recipe.rules.decimals
-    emit(f"{variant.text}\nGive each answer to {decimals} decimals; an empty answer skips.")
+    emit(f"{variant.text}\nGive each answer to {places(decimals)}; an empty answer skips.")
     right = 0
     for name in quiz.questions:
         try:

@@ -24,6 +24,7 @@ from ..derivation.names import (
 )
 from ..derivation.quantity import AVERAGE, COST, UPDATE
 from ..numbers.arithmetic import Value
+from ..numbers.rounding import places
 from .recompute import Candidate, DependencyModel, Lookup
 
 
@@ -111,7 +112,7 @@ def _no_learning_rate(m: DependencyModel, target: str) -> Iterator[Candidate]:
 
 def _drift(m: DependencyModel, target: str) -> Iterator[Candidate]:
     for decimals, hand in m.drift(target):
-        says = f"hand rounding carried at {decimals} decimals gives (rounding drift)"
+        says = f"hand rounding carried at {places(decimals)} gives (rounding drift)"
         yield Candidate("rounding_drift", says, hand)
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..errors import OptionError
-from ..numbers.rounding import to_decimal
+from ..numbers.rounding import places, to_decimal
 from .parse import Unreadable, parse_number
 
 MIN_SIG_FIGS = 2
@@ -42,7 +42,7 @@ class PrecisionRule:
 
     def describe(self) -> str:
         if self.require_decimals is not None:
-            return f"{self.require_decimals} decimals required"
+            return f"{places(self.require_decimals)} required"
         if self.sig_figs is not None:
             return f"{self.sig_figs} significant figures required"
         return f"at least {MIN_SIG_FIGS} significant figures"

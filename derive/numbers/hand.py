@@ -24,6 +24,7 @@ import sympy as sp
 from sympy.core.evalf import PrecisionExhausted
 
 from .rounding import PRECISION, round_half_away
+from .rounding import places as _places
 from .walker import ArithmeticName, DecimalWalker, Exact, Value
 
 MAX_PLACES = 40  # decimals a value may be carried at; σ(90) needs 40 to tell 1 − O from 0
@@ -56,7 +57,7 @@ class DecimalArithmetic(DecimalWalker):
             return round_half_away(value, self.decimals)
         places = max(self.places[n] for n in self._used)
         shown = ", ".join(f"{n} = {self.carried[n]}" for n in used)
-        self._notes.append(f"uses {shown} (carried), so kept at {places} decimals")
+        self._notes.append(f"uses {shown} (carried), so kept at {_places(places)}")
         return round_half_away(value, places)
 
     def note(self) -> str | None:
@@ -110,7 +111,7 @@ class DecimalArithmetic(DecimalWalker):
                 self._started.update(names)
                 shown = ", ".join(f"{n} = {self.carried[n]}" for n in names)
                 self._notes.append(
-                    f"{shown} carried at {places} decimals: at {self.decimals} decimals "
+                    f"{shown} carried at {_places(places)}: at {_places(self.decimals)} "
                     f"{_brief(arg)}, {why}, is 0"
                 )
                 return

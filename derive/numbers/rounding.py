@@ -45,6 +45,11 @@ def round_significant(value: Decimal, digits: int) -> Decimal:
         return value.quantize(quantum, rounding=ROUND_HALF_UP)
 
 
+def places(decimals: int) -> str:
+    """``decimals`` as words: 1 decimal, 4 decimals."""
+    return f"{decimals} decimal" if decimals == 1 else f"{decimals} decimals"
+
+
 def format_number(value: Any, decimals: int) -> str:
     """A computed value at the display precision; a tiny nonzero exact value in scientific form
     (so 5.3e-06 is never shown as a bare 0.0000), a symbolic value through ``str``."""

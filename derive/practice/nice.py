@@ -24,7 +24,7 @@ from ..derivation.quantity import BACKWARD, GIVEN, Derivation
 from ..derivation.selection import chosen
 from ..grade.checker import Checker
 from ..grade.rules import PrecisionRule
-from ..numbers.rounding import format_number, round_half_away
+from ..numbers.rounding import format_number, places, round_half_away
 from ..spec.network import Network
 
 EXCUSED = ("rounding_drift",)  # precision, not method: see the module's docstring
@@ -63,9 +63,9 @@ class NiceRules:
             "saturation": f"every activation derivative is at least {self.derivative_floor}: "
             "no neuron saturated or switched off",
             "not_zero": f"every asked value that is not exactly 0 is at least {self.smallest} "
-            f"in size at {d} decimals",
+            f"in size at {places(d)}",
             "mistakes": "every mistake of the checker's table, written at "
-            f"{d} decimals, is more than one unit of the last decimal from every right value "
+            f"{places(d)}, is more than one unit of the last decimal from every right value "
             "(exact or by hand); rounding drift is excused, and so is a mistake that leaves "
             "the value exactly unchanged (relu' = 1 forgotten, a term of 0 doubled)",
         }

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ..errors import OptionError
 from ..functions import COSTS
+from ..numbers.rounding import places
 from ..spec.limits import Limits
 from ..spec.load import network_from_data
 from ..spec.network import Activation, Example, Layer, Network, Notation
@@ -102,7 +103,7 @@ def _header(recipe: Recipe, *, seed: int, student: str) -> str:
     return (
         f"# A practice network written by `derive practice` (seed {seed}, student {student}).\n"
         "# Every number has one or two decimals; no neuron is saturated; no answer rounds to\n"
-        f"# zero at {recipe.rules.decimals} decimals, and no common mistake gives a right answer.\n"
+        f"# zero at {places(recipe.rules.decimals)}, and no common mistake gives a right answer.\n"
     )
 
 

@@ -24,6 +24,7 @@ from ..derivation.quantity import (
     Section,
 )
 from ..derivation.selection import of_example
+from ..numbers.rounding import places
 from ..spec.notation import layer_label
 from .classes import render as classes
 from .legend import legend_text
@@ -76,7 +77,7 @@ def _heading(d: Derivation) -> ByWidth:
     where = f"{safe_text(o.source)} · notation {o.style} (start {o.start})"
     what = f"cost {o.cost} = {o.cost_doc} · {_count(o.examples, 'example')}"
     arithmetic = _ARITHMETIC.get(o.arithmetic, o.arithmetic) + digits_text(d)
-    how = f"{arithmetic}, shown to {d.decimals} decimals"
+    how = f"{arithmetic}, shown to {places(d.decimals)}"
 
     def lines(*middle: str) -> Text:
         return Text("\n").join([Text(safe_text(o.title), style="bold"), *map(Text, middle)])

@@ -12,7 +12,7 @@ from ..derivation.names import display
 from ..derivation.quantity import Derivation
 from ..derivation.vector import ForwardLayer, LayerMatrices, backward_matrices, forward_vectors
 from ..functions import ACTIVATIONS
-from ..numbers.rounding import format_number
+from ..numbers.rounding import format_number, places
 from ..spec.notation import layer_label, layer_number
 from .plain import TextPrinter
 
@@ -46,7 +46,7 @@ def _heading(d: Derivation) -> str:
     equations = "\n".join(f"  {name}  {eq:<40} {what}" for name, eq, what in BP)
     return (
         f"{d.network.title}\n{sizes} network, backpropagation in vector form "
-        f"(⊙ elementwise product, ᵀ transpose), shown to {d.decimals} decimals{carry}\n"
+        f"(⊙ elementwise product, ᵀ transpose), shown to {places(d.decimals)}{carry}\n"
         "Nielsen's four equations of backpropagation; each vector entry is a numbered step of\n"
         f"derive explain, written beside it:\n{equations}"
     )

@@ -23,6 +23,7 @@ from ...derivation.quantity import (
     Quantity,
     Section,
 )
+from ...numbers.rounding import places
 from ...spec.notation import layer_label
 from ..outline import digits_text, layer_rows, legend, legend_note, overview
 from ..values import exact_note
@@ -211,7 +212,7 @@ def _network(d: Derivation, selection: Selection) -> list[Block]:
     cost = (Text(f"Cost ({o.cost}): "), Math("C = " + doc_latex(o.cost_doc)))
     how = Text(
         f". {o.examples} example(s); "
-        f"{_ARITHMETIC[o.arithmetic]}{digits_text(d)}, values shown to {d.decimals} decimals."
+        f"{_ARITHMETIC[o.arithmetic]}{digits_text(d)}, values shown to {places(d.decimals)}."
     )
     intro = Para((where, *cost, how))
     blocks: list[Block] = [Heading("Network and notation"), intro, *_legend(d), _layers(d)]

@@ -25,6 +25,7 @@ from ...derivation.quantity import (
     Section,
 )
 from ...errors import DeriveError
+from ...numbers.rounding import places
 from ...spec.notation import layer_label
 from ..document.blocks import Selection
 from ..outline import layer_rows, overview
@@ -106,7 +107,7 @@ def _heading(d: Derivation) -> str:
         f"notation {o.style} (start {o.start})",
         f"cost {o.cost} = {o.cost_doc}",
         examples,
-        f"{_ARITHMETIC.get(o.arithmetic, o.arithmetic)}, shown to {d.decimals} decimals",
+        f"{_ARITHMETIC.get(o.arithmetic, o.arithmetic)}, shown to {places(d.decimals)}",
     ]
     meta = " · ".join(text(f) for f in facts)
     return el("header", el("h1", text(o.title)), el("p", meta, class_="meta"))

@@ -21,6 +21,7 @@ from rich.text import Text
 
 from ...derivation.names import display
 from ...grade.checker import VERDICTS, GradeReport, Result, Verdict
+from ...numbers.rounding import places
 from ..safe import csv_cell, safe_text
 from ..tables import table_of
 
@@ -66,11 +67,10 @@ def marked(report: GradeReport) -> str:
     """The verdicts counted, and how the answers were judged: the heading of a student's
     report in text and in a notebook."""
     counts = ", ".join(f"{n} {v}" for v, n in report.counts().items() if n)
-    places = "decimal" if report.precision == 1 else "decimals"
     how = (
         "expressions compared with SymPy"
         if report.symbolic
-        else f"hand calculation at {report.precision} {places}"
+        else f"hand calculation at {places(report.precision)}"
     )
     return f"{counts or 'no answers'}; {how}"
 
