@@ -118,6 +118,7 @@ def test_python_data_is_read_as_yaml_data() -> None:
         ({"layers": [{"size": 1}], "cost": "nope", "examples": []}, "<dict>"),
         ({"layers": object(), "cost": "half_squared_error"}, "<dict>: layers: expected a list"),
         ("layers: [\n  - size: 1\n", "<text>:"),
+        ("layers: [{size: 1}]", "layers: [{size: 1}]: no such file (YAML text needs a line break"),
         (
             "title: x\nlayers: [{size: 1}, {size: 1, activation: sigmoud}]\n"
             "cost: half_squared_error\nexamples: [{input: [1], target: [1]}]\n",

@@ -37,6 +37,9 @@ def network_of(source: Source) -> Network:
     if isinstance(source, str) and is_text(source):
         return network_from_text(source, TEXT)
     if isinstance(source, str | PathLike):
+        if isinstance(source, str) and ": " in source and not Path(source).exists():
+            hint = "no such file (YAML text needs a line break, or to be one {…} mapping)"
+            raise InputError(source, "", hint)
         return load_network(Path(source))
     raise UsageError(
         f"expected a network: a file's path, a dict or YAML text, not {type(source).__name__}"
