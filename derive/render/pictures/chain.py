@@ -5,6 +5,7 @@ which is the gradient's step in ``derive explain``."""
 
 from __future__ import annotations
 
+import math
 import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from .scene import (
     Part,
     Scene,
     Text,
+    right_edge,
     text_width,
     texts,
 )
@@ -67,7 +69,8 @@ def chain_scene(d: Derivation, picture: PathPicture) -> Scene:
         width = max(width, right)
     if len(chains) > 1:
         y = _mean(d, chains, y=y, items=items)
-    return Scene(width + 24, y + 8, f"The chain rule behind {chains[0].param}", tuple(items))
+    width = math.ceil(max(width, right_edge(tuple(items))) + 24)  # every text inside
+    return Scene(width, y + 8, f"The chain rule behind {chains[0].param}", tuple(items))
 
 
 def _header(d: Derivation, chains: list[Chain], *, items: list[Item]) -> tuple[float, float]:
