@@ -87,6 +87,12 @@ def test_every_backward_step_is_one_line_at_80_columns(
     assert len(lines) - len(rows) in (0, sum(len(q.aliases) for q in steps))
 
 
+@pytest.mark.parametrize("command", ["explain", "verify"])
+def test_a_width_too_narrow_for_a_table_is_refused(command: str) -> None:
+    result = runner.invoke(app, [command, str(ROOT / "cases" / "blog-2-3-1.yaml"), "--width", "39"])
+    assert result.exit_code == 2 and "--width" in result.output and "40" in result.output
+
+
 def test_the_layout_follows_the_width(monkeypatch: pytest.MonkeyPatch) -> None:
     """Wide (chain rule and formula apart) at 120, or wherever it fits; compact below that."""
     d = _derived("blog-2-3-1", monkeypatch)

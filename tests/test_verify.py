@@ -150,6 +150,12 @@ def test_missing_file_exits_2(tmp_path: Path) -> None:
 def test_zero_steps_skips_the_trajectory(tmp_path: Path) -> None:
     path = network_file(tmp_path, hidden="tanh", out="sigmoid", cost="mse", sizes=(1, 1, 1))
     assert verify(load_network(path), steps=0).trajectory == ()
+    result = runner.invoke(app, ["verify", str(path), "--steps", "0"])
+    assert result.exit_code == 0 and "Gradient descent" not in result.stdout  # no empty table
+    assert (
+        "Gradient descent, 1 steps"
+        in runner.invoke(app, ["verify", str(path), "--steps", "1"]).stdout
+    )
 
 
 CHAIN = CASES / "3b1b-chain.yaml"

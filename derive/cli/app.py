@@ -56,6 +56,7 @@ app = typer.Typer(
 
 # a core option → the flag that sets it, where the two names differ
 FLAGS = {"general": "--symbolic", "fmt": "--format"}
+MIN_WIDTH = 40  # --width: narrower, a step's table is a column of broken words
 
 # the network-file argument every command takes
 NetworkFile = Annotated[

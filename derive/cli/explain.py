@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import UsageError
-from .app import Carry, NetworkFile, PrecisionOption, app, emit, handled
+from .app import MIN_WIDTH, Carry, NetworkFile, PrecisionOption, app, emit, handled
 from .files import check_destination, write_atomically
 from .root import limits
 
@@ -95,7 +95,9 @@ def explain(
     fmt: Annotated[
         Format, typer.Option("--format", help="text tables, json, markdown or html (one page).")
     ] = Format.text,
-    width: Annotated[int | None, typer.Option(help="Terminal width for text output.")] = None,
+    width: Annotated[
+        int | None, typer.Option(min=MIN_WIDTH, help="Terminal width for text output.")
+    ] = None,
     only: Annotated[
         str | None,
         typer.Option(help="Show only these quantities: globs on names, e.g. 'dC/dw1*,O3'."),

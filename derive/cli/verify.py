@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from .app import NetworkFile, app, emit, handled
+from .app import MIN_WIDTH, NetworkFile, app, emit, handled
 from .root import limits
 
 
@@ -24,7 +24,9 @@ def verify(
             "--all", help="Finite differences on every parameter, not a sample (large networks)."
         ),
     ] = False,
-    width: Annotated[int | None, typer.Option(help="Terminal width for text output.")] = None,
+    width: Annotated[
+        int | None, typer.Option(min=MIN_WIDTH, help="Terminal width for text output.")
+    ] = None,
 ) -> None:
     """Check every gradient three ways; exit 0 when all agree, 1 (listing them) when not.
 

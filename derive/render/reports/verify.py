@@ -36,7 +36,7 @@ def render(report: VerifyReport) -> RenderableType:
         *([Text(f"{report.sample} --all: every parameter.")] if report.sample else []),
         _gradients(report),
         _layers(report),
-        _trajectory(report),
+        *([_trajectory(report)] if report.trajectory else []),  # --steps 0: none compared
         _verdict(report),
     )
 
@@ -79,7 +79,8 @@ def _layers(report: VerifyReport) -> RenderableType:
 
 
 def _trajectory(report: VerifyReport) -> RenderableType:
-    title = f"Gradient descent, {len(report.trajectory)} steps: SymPy new_p vs NumPy"
+    n = len(report.trajectory)
+    title = f"Gradient descent, {n} step{'s' if n > 1 else ''}: SymPy new_p vs NumPy"
     columns = ("Step", "Largest abs diff", "Largest rel diff", "Disagreeing")
     rows: list[list[str | Text]] = [
         [str(s.step), _d(s.max_abs), _d(s.max_rel), ", ".join(s.disagreeing) or "-"]
