@@ -147,6 +147,11 @@ def test_missing_file_exits_2(tmp_path: Path) -> None:
     assert "no such file" in result.stderr and "Traceback" not in result.output
 
 
+def test_one_parameter_is_said_in_the_singular() -> None:
+    out = runner.invoke(app, ["verify", str(CASES / "laan-1-1-1.yaml")]).stdout
+    assert "The gradient agrees (1 parameter)" in " ".join(out.split())
+
+
 def test_zero_steps_skips_the_trajectory(tmp_path: Path) -> None:
     path = network_file(tmp_path, hidden="tanh", out="sigmoid", cost="mse", sizes=(1, 1, 1))
     assert verify(load_network(path), steps=0).trajectory == ()

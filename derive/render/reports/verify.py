@@ -96,10 +96,12 @@ def _verdict(report: VerifyReport) -> Text:
         f"rtol {tol.fd_rtol:g}/atol {tol.fd_atol:g}/h {tol.h:g} (FD)"
     )
     if report.ok:
-        count = f"{len(report.parameters):,} parameters"
+        n = len(report.parameters)
+        count = f"{n:,} parameter{'s' if n > 1 else ''}"
         if report.sample:
             count += f", finite differences on {len(report.sampled):,}"
-        return _mark(f"All gradients agree ({count}) within {rule}.")
+        every = "All gradients agree" if n > 1 else "The gradient agrees"
+        return _mark(f"{every} ({count}) within {rule}.")
     disagreeing = ", ".join(display(n) for n in report.disagreeing)
     return _mark(f"DISAGREE within {rule}: {disagreeing}", ok=False, style="bold")
 
