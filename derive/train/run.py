@@ -111,9 +111,9 @@ def _check_finite(history: list[Epoch], rate: float) -> None:
 
 
 def _summary(n_train: int, test: Any, plan: Plan) -> str:
-    held = f", {test[0].shape[1]} held out for testing" if test is not None else ""
+    held = f", {test[0].shape[1]:,} held out for testing" if test is not None else ""
     return (
-        f"{n_train} training example{'' if n_train == 1 else 's'}{held}; "
+        f"{n_train:,} training example{'' if n_train == 1 else 's'}{held}; "
         f"batch size {plan.batch_size}, "
         f"η = {plan.lr:g}, seed {plan.seed}"
     )
